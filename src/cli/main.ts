@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerDemo } from './commands/demo.js';
+import { registerMigrate } from './commands/migrate.js';
+import { registerReplay } from './commands/replay.js';
+import { registerServe } from './commands/serve.js';
+
+const program = new Command('leadhouse')
+  .description('Self-hosted CRM data hub: one event log, live sales KPIs, BI views')
+  .version('0.1.0')
+  .option('-c, --config <path>', 'configuration file (default: $LEADHOUSE_CONFIG or ./leadhouse.yaml)')
+  .showHelpAfterError();
+
+registerServe(program);
+registerDemo(program);
+registerMigrate(program);
+registerReplay(program);
+
+await program.parseAsync(process.argv);

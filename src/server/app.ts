@@ -1,0 +1,57 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Config } from '../core/config.js';
+import type { Logger } from '../core/logger.js';
+import { IngestBatcher } from '../ingest/batcher.js';
+import type { Db } from '../store/db.js';
+import { bearerAuth } from './auth.js';
+import { installErrorHandlers } from './errors.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { leadRoutes } from './routes/leads.js';
+import { webhookRoutes } from './routes/webhooks.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  log: Logger;
+}
+
+export interface App {
+  fastify: FastifyInstance;
+  batcher: IngestBatcher;
+  metrics: Metrics;
+}
+
+/** The HTTP surface: webhooks, the read API, health and metrics. Nothing here touches SQL directly. */
+export async function buildApp({ config, db, log }: AppDeps): Promise<App> {
+  const metrics = createMetrics();
+  const batcher = new IngestBatcher(db, {
+    onCommit: (stored, ms) => {
+      metrics.batchSeconds.observe(ms / 1000);
+      metrics.batchSize.observe(stored.length);
+    },
+  });
+  const fastify = Fastify({
+    loggerInstance: log.child({ scope: 'http' }) as FastifyBaseLogger,
+    // Per-request access logs cost more than the request at webhook rates, and URLs can carry a
+    // webhook ?token=: rejections and errors are logged by the handlers instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  installErrorHandlers(fastify);
+
+  await fastify.register(healthRoutes, { db, metrics });
+  await fastify.register(webhookRoutes, { sources: config.sources, batcher, metrics, log });
+  await fastify.register(
+    async (api) => {
+      api.addHook('onRequest', bearerAuth(config.apiToken, config.demo));
+      await api.register(leadRoutes, { db });
+      await api.register(eventRoutes, { db });
+    },
+    { prefix: '/api/v1' },
+  );
+  return { fastify, batcher, metrics };
+}

@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { err, ok, type Result } from '../core/result.js';
+import type { Db, Queryable, QueryResult } from './db.js';
+import { acquireLock } from './lockFile.js';
+
+const parsers = {
+  20: (v: string) => Number(v), // int8: ids stay far below 2^53
+  1700: (v: string) => v, // numeric: exact decimal string, as the pg driver returns it
+};
+
+export interface PgliteOptions {
+  /** A folder, or `memory://` for a throwaway database. */
+  dir: string;
+  /** A data folder dump (PGlite `dumpDataDir`) to start from: used by tests for a fast start. */
+  loadDataDir?: Blob;
+}
+
+export async function openPglite(opts: PgliteOptions): Promise<Result<Db, string>> {
+  const inMemory = opts.dir.startsWith('memory://');
+  let release = () => {};
+  if (!inMemory) {
+    mkdirSync(opts.dir, { recursive: true });
+    const lock = acquireLock(`${opts.dir.replace(/\/+$/, '')}.lock`);
+    if (!lock.ok) return err(lock.error);
+    release = lock.value;
+  }
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create({
+      ...(inMemory ? {} : { dataDir: opts.dir }),
+      ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+      parsers,
+    });
+  } catch (e) {
+    release();
+    return err(`cannot open the embedded database in ${opts.dir}: ${(e as Error).message}`);
+  }
+
+  const wrap = (c: PGlite | Transaction): Queryable => ({
+    async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      const r = await c.query<R>(sql, params as unknown[] | undefined);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+    async exec(sql: string): Promise<void> {
+      await c.exec(sql);
+    },
+  });
+  const base = wrap(pg);
+
+  return ok({
+    driver: 'pglite',
+    query: base.query,
+    exec: base.exec,
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => pg.transaction((tx) => fn(wrap(tx))),
+    async close(): Promise<void> {
+      try {
+        if (!pg.closed) await pg.close();
+      } finally {
+        release();
+      }
+    },
+    /** Not part of Db: lets tests make a template dump. */
+    dumpDataDir: () => pg.dumpDataDir('none'),
+  } as Db & { dumpDataDir(): Promise<Blob> });
+}
