@@ -55,7 +55,10 @@ for (const driver of testDrivers()) {
       const faulty = withDeliveryFaults(events, { redeliveryRate: 0.2, outOfOrderRate: 0.3, seed: 7 });
       // Shuffle harder than the simulator's local reordering: whole-history permutation.
       const rng = mulberry32(99);
-      const order = faulty.map((e) => ({ e, k: rng() })).sort((a, b) => a.k - b.k).map((x) => x.e);
+      const order = faulty
+        .map((e) => ({ e, k: rng() }))
+        .sort((a, b) => a.k - b.k)
+        .map((x) => x.e);
       assert.ok(order.length >= events.length * 1.15, 'redeliveries are in the stream');
 
       await deliver(appA, events, 1);
@@ -66,7 +69,9 @@ for (const driver of testDrivers()) {
       assert.ok((a['leads'] ?? []).length > 100, 'a meaningful number of leads');
       assert.ok((a['stage_changes'] ?? []).length > (a['leads'] ?? []).length, 'leads moved through stages');
       assert.deepEqual(b, a);
-      const counts = await shuffled.db.query<{ n: number }>('SELECT count(*)::int AS n FROM leadhouse.events');
+      const counts = await shuffled.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM leadhouse.events',
+      );
       assert.equal(counts.rows[0]?.n, events.length, 'each event stored once');
     });
 

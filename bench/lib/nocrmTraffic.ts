@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 
 /** The four webhook events the seed's receiver stores, in the order of `--mix`. */
-export const EVENTS = ['lead.step.changed', 'lead.creation', 'lead.deleted', 'client_folder.created'] as const;
+export const EVENTS = [
+  'lead.step.changed',
+  'lead.creation',
+  'lead.deleted',
+  'client_folder.created',
+] as const;
 export type NocrmEventName = (typeof EVENTS)[number];
 
 export interface Webhook {
