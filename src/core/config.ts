@@ -35,7 +35,12 @@ const fileSchema = z
     apiToken: z.string().min(16, 'must be at least 16 characters').optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     sources: z
-      .record(z.string().regex(SOURCE_ID, 'source ids are lower-case letters, digits and _'), sourceSchema)
+      .record(z.string(), sourceSchema)
+      .superRefine((sources, ctx) => {
+        for (const id of Object.keys(sources))
+          if (!SOURCE_ID.test(id))
+            ctx.addIssue({ code: 'custom', path: [id], message: 'source ids are lower-case letters, digits and _' });
+      })
       .default({}),
   })
   .strict();
