@@ -21,9 +21,11 @@
 //   --id-base N          first webhook_event.id (default Date.now()*1000: runs never overlap)
 //   --ids-out FILE       "id<TAB>account<TAB>event<TAB>status" per answered measured request
 //   --cpu-pids N=P,…     CPU seconds of each PID's process tree (Linux /proc), as cpu_s.N
+//   --metrics-url URL    Leadhouse /metrics: ingest batches (count, mean size, mean ms) of the measured part
 //   --label TEXT         copied into the output
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { batchDelta, readBatchTotals } from './lib/batchMetrics.js';
 import { closedLoop } from './lib/closedLoop.js';
 import { EVENTS, NocrmTraffic, type Webhook } from './lib/nocrmTraffic.js';
 import { CLK_TCK, machineCpu, parseCpuPids, treeCpuSeconds } from './lib/procCpu.js';
@@ -44,6 +46,7 @@ const { values: opt } = parseArgs({
     'id-base': { type: 'string' },
     'ids-out': { type: 'string' },
     'cpu-pids': { type: 'string' },
+    'metrics-url': { type: 'string' },
     label: { type: 'string' },
   },
   strict: true,
@@ -103,6 +106,8 @@ const byEvent = Object.fromEntries(EVENTS.map((e) => [e, { sent: 0, ok: 0 }]));
 const answered: string[] = [];
 let bodyBytes = 0;
 const firstId = traffic.peekId();
+const metricsUrl = opt['metrics-url'];
+const batches0 = metricsUrl ? await readBatchTotals(metricsUrl) : null;
 const cpu0 = treeCpuSeconds(cpuRoots);
 const mach0 = machineCpu();
 const self0 = process.cpuUsage();
@@ -131,6 +136,7 @@ const cpu1 = treeCpuSeconds(cpuRoots);
 const mach1 = machineCpu();
 const self = process.cpuUsage(self0);
 const lastId = traffic.peekId() - 1;
+const batches1 = metricsUrl ? await readBatchTotals(metricsUrl) : null;
 
 if (opt['ids-out']) writeFileSync(opt['ids-out'], answered.map((l) => l + '\n').join(''));
 
@@ -163,6 +169,7 @@ const out = {
   id_range: [firstId, lastId],
   warmup_id_range: warmupMs > 0 ? [warmupFirst, firstId - 1] : null,
   mean_body_bytes: sent > 0 ? Math.round(bodyBytes / sent) : null,
+  ingest_batches: batchDelta(batches0, batches1),
   cpu_s: cpuSpec.length > 0 ? cpuS : null,
   cpu_pids: cpuSpec.length > 0 ? Object.fromEntries(cpuSpec) : null,
   server_cpu_s: serverCpuS === null ? null : round(serverCpuS, 2),

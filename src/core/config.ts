@@ -11,11 +11,14 @@ const timezone = z
   .string()
   .refine(isTimeZone, { message: 'not a known IANA time zone (e.g. Europe/Madrid)' });
 
+/** `${VAR:-}` expands to '': an optional value left empty is simply not set. */
+const emptyIsUnset = (v: unknown) => (v === '' ? undefined : v);
+
 const nocrmSource = z
   .object({
     kind: z.literal('nocrm'),
     apiKey: z.string().min(1, 'must not be empty'),
-    webhookToken: z.string().min(1, 'must not be empty').optional(),
+    webhookToken: z.preprocess(emptyIsUnset, z.string().min(8, 'must be at least 8 characters').optional()),
     subdomain: z
       .string()
       .regex(/^[a-z0-9-]+$/, 'must be the account subdomain, e.g. acme for acme.nocrm.io')
@@ -32,14 +35,18 @@ const fileSchema = z
     port: z.coerce.number().int().min(0).max(65535).default(3000),
     host: z.string().min(1).default('0.0.0.0'),
     timezone: timezone.default('UTC'),
-    apiToken: z.string().min(16, 'must be at least 16 characters').optional(),
+    apiToken: z.preprocess(emptyIsUnset, z.string().min(16, 'must be at least 16 characters').optional()),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     sources: z
       .record(z.string(), sourceSchema)
       .superRefine((sources, ctx) => {
         for (const id of Object.keys(sources))
           if (!SOURCE_ID.test(id))
-            ctx.addIssue({ code: 'custom', path: [id], message: 'source ids are lower-case letters, digits and _' });
+            ctx.addIssue({
+              code: 'custom',
+              path: [id],
+              message: 'source ids are lower-case letters, digits and _',
+            });
       })
       .default({}),
   })
