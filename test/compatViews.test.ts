@@ -157,7 +157,7 @@ for (const driver of testDrivers()) {
       );
       assert.equal(sc.rows[0]?.['lead_step'], 'Visita');
       assert.equal(sc.rows[0]?.['step_id'], 103);
-      assert.equal((sc.rows[0]?.['updated_at_utc'] as Date).toISOString(), '2025-03-05T10:00:00.000Z');
+      assert.equal((sc.rows[0]!['updated_at_utc'] as Date).toISOString(), '2025-03-05T10:00:00.000Z');
       assert.equal(sc.rows[0]?.['moved_by'], 'stef@example.com');
       const ld = await t.db.query<Record<string, unknown>>(
         'SELECT lead_id, user_email FROM public.office_a_lead_deleted WHERE id = 880003',
