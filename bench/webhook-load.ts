@@ -18,9 +18,12 @@
 //   --mix a,b,c,d        weights of lead.step.changed, lead.creation, lead.deleted,
 //                        client_folder.created (60,30,5,5)
 //   --leads N            existing leads per account at the start (2000)   --seed N (42)
+//   --lead-id-base N     first lead id (100000); a separate warm-up run should use another range
 //   --id-base N          first webhook_event.id (default Date.now()*1000: runs never overlap)
 //   --ids-out FILE       "id<TAB>account<TAB>event<TAB>status" per answered measured request
-//   --cpu-pids N=P,…     CPU seconds of each PID's process tree (Linux /proc), as cpu_s.N
+//   --cpu-pids N=P,…     CPU seconds of each PID's process tree (Linux /proc), as cpu_s.N; N=P+Q+…
+//                        sums several trees; server_cpu_ms_per_req is the sum of all of them
+//   --cpu-also N=P,…     the same, reported as cpu_also_s.N but not counted as server CPU
 //   --metrics-url URL    Leadhouse /metrics: ingest batches (count, mean size, mean ms) of the measured part
 //   --label TEXT         copied into the output
 import { writeFileSync } from 'node:fs';
@@ -28,7 +31,7 @@ import { parseArgs } from 'node:util';
 import { batchDelta, readBatchTotals } from './lib/batchMetrics.js';
 import { closedLoop } from './lib/closedLoop.js';
 import { EVENTS, NocrmTraffic, type Webhook } from './lib/nocrmTraffic.js';
-import { CLK_TCK, machineCpu, parseCpuPids, treeCpuSeconds } from './lib/procCpu.js';
+import { CLK_TCK, groupCpuSeconds, machineCpu, parseCpuPids } from './lib/procCpu.js';
 import { summarizeLatencies } from './lib/stats.js';
 
 const { values: opt } = parseArgs({
@@ -46,6 +49,8 @@ const { values: opt } = parseArgs({
     'id-base': { type: 'string' },
     'ids-out': { type: 'string' },
     'cpu-pids': { type: 'string' },
+    'cpu-also': { type: 'string' },
+    'lead-id-base': { type: 'string', default: '100000' },
     'metrics-url': { type: 'string' },
     label: { type: 'string' },
   },
@@ -64,7 +69,8 @@ if (mix.length !== EVENTS.length || mix.some((w) => !(w >= 0))) throw new Error(
 const base = new URL(opt.url);
 const template = base.pathname.includes('{account}') ? decodeURI(base.pathname) : '/webhook/{account}';
 const cpuSpec = parseCpuPids(opt['cpu-pids']);
-const cpuRoots = cpuSpec.map(([, pid]) => pid);
+const alsoSpec = parseCpuPids(opt['cpu-also']);
+const cpuGroups = [...cpuSpec, ...alsoSpec];
 
 const traffic = new NocrmTraffic({
   accounts,
@@ -73,6 +79,7 @@ const traffic = new NocrmTraffic({
   firstId: opt['id-base'] !== undefined ? num('id-base', opt['id-base']) : Date.now() * 1000,
   leadsPerAccount: num('leads', opt.leads),
   seed: num('seed', opt.seed),
+  firstLeadId: num('lead-id-base', opt['lead-id-base']),
   startMs: Date.now() - 24 * 3600 * 1000,
 });
 const request = () => {
@@ -108,7 +115,7 @@ let bodyBytes = 0;
 const firstId = traffic.peekId();
 const metricsUrl = opt['metrics-url'];
 const batches0 = metricsUrl ? await readBatchTotals(metricsUrl) : null;
-const cpu0 = treeCpuSeconds(cpuRoots);
+const cpu0 = groupCpuSeconds(cpuGroups);
 const mach0 = machineCpu();
 const self0 = process.cpuUsage();
 const { elapsedMs } = await closedLoop<Webhook>({
@@ -132,7 +139,7 @@ const { elapsedMs } = await closedLoop<Webhook>({
     errorCodes[code] = (errorCodes[code] ?? 0) + 1;
   },
 });
-const cpu1 = treeCpuSeconds(cpuRoots);
+const cpu1 = groupCpuSeconds(cpuGroups);
 const mach1 = machineCpu();
 const self = process.cpuUsage(self0);
 const lastId = traffic.peekId() - 1;
@@ -144,7 +151,10 @@ const responses = latencies.length;
 const ok = Object.entries(statusCounts).reduce((s, [k, n]) => (k.startsWith('2') ? s + n : s), 0);
 const errors = Object.values(errorCodes).reduce((a, b) => a + b, 0);
 const cpuS = Object.fromEntries(cpuSpec.map(([name], i) => [name, round(cpu1[i]! - cpu0[i]!, 2)]));
-const serverCpuS = cpuSpec.length > 0 ? cpu1.reduce((s, v, i) => s + v - cpu0[i]!, 0) : null;
+const alsoS = Object.fromEntries(
+  alsoSpec.map(([name], i) => [name, round(cpu1[cpuSpec.length + i]! - cpu0[cpuSpec.length + i]!, 2)]),
+);
+const serverCpuS = cpuSpec.length > 0 ? cpuSpec.reduce((s, _, i) => s + cpu1[i]! - cpu0[i]!, 0) : null;
 const loadgenCpuS = (self.user + self.system) / 1e6;
 const ticks = (m: 'busy' | 'total' | 'steal') => (mach0 && mach1 ? mach1[m] - mach0[m] : Number.NaN);
 const machineBusyS = ticks('busy') / CLK_TCK; // busy core-seconds, all cores
@@ -172,6 +182,8 @@ const out = {
   ingest_batches: batchDelta(batches0, batches1),
   cpu_s: cpuSpec.length > 0 ? cpuS : null,
   cpu_pids: cpuSpec.length > 0 ? Object.fromEntries(cpuSpec) : null,
+  cpu_also_s: alsoSpec.length > 0 ? alsoS : null,
+  cpu_also_pids: alsoSpec.length > 0 ? Object.fromEntries(alsoSpec) : null,
   server_cpu_s: serverCpuS === null ? null : round(serverCpuS, 2),
   server_cpu_ms_per_req:
     serverCpuS !== null && responses > 0 ? round((serverCpuS * 1000) / responses, 3) : null,

@@ -26,6 +26,8 @@ export interface TrafficOptions {
   /** Leads per account that already exist when the run starts (step changes and deletions pick from them). */
   leadsPerAccount: number;
   seed: number;
+  /** First lead id (later leads count up from it); give a warm-up run its own range. */
+  firstLeadId: number;
   /** Event time of the first body; later bodies move forward from it (ms since epoch). */
   startMs: number;
 }
@@ -72,12 +74,13 @@ export class NocrmTraffic {
   private clock: number;
   private state: number;
   private readonly leads: LeadState[][];
-  private nextLeadId = 100_000;
+  private nextLeadId: number;
   private nextFolderId = 70_000;
   private readonly mixTotal: number;
 
   constructor(private readonly opts: TrafficOptions) {
     this.nextId = opts.firstId;
+    this.nextLeadId = opts.firstLeadId;
     this.clock = opts.startMs;
     this.state = opts.seed >>> 0;
     this.mixTotal = opts.mix.reduce((a, b) => a + b, 0);

@@ -77,15 +77,22 @@ export function machineCpu(): MachineCpu | null {
   }
 }
 
-/** Parses `name=pid,name=pid` (a bare pid is its own name). */
-export function parseCpuPids(spec: string | undefined): Array<[string, number]> {
+/** Parses `name=pid,name=pid+pid` (a bare pid is its own name; `+` sums several trees under one name). */
+export function parseCpuPids(spec: string | undefined): Array<[string, number[]]> {
   if (!spec) return [];
   return spec
     .split(',')
     .filter((s) => s.trim() !== '')
     .map((item) => {
-      const [name, pid] = item.includes('=') ? item.split('=', 2) : [item, item];
-      if (!pid || !/^\d+$/.test(pid.trim())) throw new Error(`--cpu-pids: no pid in "${item}"`);
-      return [name!.trim(), Number(pid)];
+      const [name, pids] = item.includes('=') ? item.split('=', 2) : [item, item];
+      if (!pids || !/^\d+(\+\d+)*$/.test(pids.trim())) throw new Error(`--cpu-pids: no pid in "${item}"`);
+      return [name!.trim(), pids.split('+').map(Number)];
     });
+}
+
+/** CPU seconds so far of each named group of trees (see parseCpuPids). */
+export function groupCpuSeconds(groups: ReadonlyArray<readonly [string, readonly number[]]>): number[] {
+  const all = treeCpuSeconds(groups.flatMap(([, pids]) => pids));
+  let i = 0;
+  return groups.map(([, pids]) => pids.reduce((s) => s + all[i++]!, 0));
 }
