@@ -1,6 +1,6 @@
 /** The unified event every connector produces and the ingest writes. */
 export type Channel = 'webhook' | 'api' | 'file' | 'poll' | 'manual';
-export type EntityType = 'lead' | 'folder' | 'unknown';
+export type EntityType = 'lead' | 'folder' | 'owner' | 'unknown';
 
 export type UnifiedType =
   | 'lead.created'
@@ -36,6 +36,8 @@ export interface LeadData {
   permalink?: string | null;
   created_at?: string | null;
   closed_at?: string | null;
+  /** Who performed this action (history imports); not lead state. Stage history's `moved_by`. */
+  actor_email?: string | null;
   /** The CRM's own last-update time, as the payload states it. */
   updated_at?: string | null;
 }

@@ -8,10 +8,22 @@ export interface LeadKey {
  * The `keys` CTE the lead projections recompute: either the given keys (unnest of $1, $2) or every
  * lead in the event log (replay).
  */
-export function keysCte(scope: 'given' | 'all'): string {
-  return scope === 'given'
-    ? 'keys AS (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS k(source_id, lead_id))'
-    : `keys AS (SELECT DISTINCT source_id, entity_id AS lead_id FROM leadhouse.events WHERE entity_type = 'lead')`;
+export type KeyScope = 'given' | 'all' | 'table';
+
+/**
+ * `given`: the keys passed as $1 (source ids) and $2 (lead ids); `all`: every lead in the log
+ * (replay); `table`: the rows of the session's temporary table `pg_temp.affected_leads
+ * (source_id, lead_id)`, for bulk loads whose key lists are too long for parameters.
+ */
+export function keysCte(scope: KeyScope): string {
+  switch (scope) {
+    case 'given':
+      return 'keys AS (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS k(source_id, lead_id))';
+    case 'all':
+      return `keys AS (SELECT DISTINCT source_id, entity_id AS lead_id FROM leadhouse.events WHERE entity_type = 'lead')`;
+    case 'table':
+      return 'keys AS (SELECT DISTINCT source_id, lead_id FROM pg_temp.affected_leads)';
+  }
 }
 
 export function keyParams(keys: readonly LeadKey[]): [string[], string[]] {

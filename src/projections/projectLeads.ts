@@ -1,5 +1,5 @@
 import type { Queryable } from '../store/db.js';
-import { EVENT_ORDER_DESC, keyParams, keysCte, type LeadKey } from './leadKeys.js';
+import { EVENT_ORDER_DESC, type KeyScope, keyParams, keysCte, type LeadKey } from './leadKeys.js';
 
 /** Lead columns taken field-wise from the latest event (by event time) that carries the field. */
 const FIELDS: ReadonlyArray<readonly [column: string, sqlType: string]> = [
@@ -22,7 +22,7 @@ const FIELDS: ReadonlyArray<readonly [column: string, sqlType: string]> = [
 const latest = (key: string, type: string) =>
   `((array_agg(e.data->>'${key}' ORDER BY ${EVENT_ORDER_DESC}) FILTER (WHERE e.data ? '${key}'))[1])::${type}`;
 
-function recomputeSql(scope: 'given' | 'all'): string {
+function recomputeSql(scope: KeyScope): string {
   const cols = FIELDS.map(([c]) => c);
   return `
 WITH ${keysCte(scope)}
@@ -43,13 +43,15 @@ ON CONFLICT (source_id, lead_id) DO UPDATE SET
 
 const GIVEN = recomputeSql('given');
 const ALL = recomputeSql('all');
+const TABLE = recomputeSql('table');
 
 /**
  * Recomputes the `leads` rows of the given leads from their whole event history. The state is a
  * pure function of the event set: the arrival order never matters, an older event never
  * overwrites a newer value, and replay produces identical rows.
  */
-export async function projectLeads(tx: Queryable, keys: readonly LeadKey[] | 'all'): Promise<void> {
+export async function projectLeads(tx: Queryable, keys: readonly LeadKey[] | 'all' | 'table'): Promise<void> {
   if (keys === 'all') await tx.query(ALL);
+  else if (keys === 'table') await tx.query(TABLE);
   else if (keys.length > 0) await tx.query(GIVEN, keyParams(keys));
 }

@@ -2,7 +2,8 @@ import type { LeadData, UnifiedEvent } from '../core/events.js';
 import type { Queryable } from '../store/db.js';
 import { lwwSet, maxDate, minDate, newer, type Versioned, versionOf } from './versioned.js';
 
-interface OwnerRow {
+/** One agent as a batch of events tells it, reduced before the upsert (one row per key). */
+export interface OwnerRow {
   sourceId: string;
   email: string;
   ownerId: Versioned<string> | undefined;
@@ -20,40 +21,40 @@ ON CONFLICT (source_id, email) DO UPDATE SET
   first_seen_at = LEAST(o.first_seen_at, excluded.first_seen_at),
   last_seen_at = GREATEST(o.last_seen_at, excluded.last_seen_at)`;
 
-/** Agents seen on lead events, keyed by e-mail within a source. */
-export async function projectOwners(tx: Queryable, events: readonly UnifiedEvent[]): Promise<void> {
-  const rows = new Map<string, OwnerRow>();
-  for (const e of events) {
-    if (e.entityType !== 'lead') continue;
-    const d = e.data as LeadData;
-    if (!d.owner_email) continue;
-    const v = versionOf(e.occurredAt, e.externalId);
-    const key = `${e.sourceId}\u0000${d.owner_email}`;
-    const ownerId = d.owner_id ? { value: d.owner_id, v } : undefined;
-    const name = d.owner_name ? { value: d.owner_name, v } : undefined;
-    const prev = rows.get(key);
-    rows.set(
-      key,
-      prev
-        ? {
-            ...prev,
-            ownerId: newer(prev.ownerId, ownerId),
-            name: newer(prev.name, name),
-            firstSeen: minDate(prev.firstSeen, e.occurredAt),
-            lastSeen: maxDate(prev.lastSeen, e.occurredAt),
-          }
-        : {
-            sourceId: e.sourceId,
-            email: d.owner_email,
-            ownerId,
-            name,
-            firstSeen: e.occurredAt,
-            lastSeen: e.occurredAt,
-          },
-    );
-  }
-  if (rows.size === 0) return;
-  const r = [...rows.values()];
+/** Folds one sighting of an agent into `rows` (keyed by source and e-mail). */
+export function addOwner(
+  rows: Map<string, OwnerRow>,
+  sighting: {
+    sourceId: string;
+    email: string;
+    ownerId?: string | null | undefined;
+    name?: string | null | undefined;
+  },
+  at: Date,
+  externalId: string,
+): void {
+  const v = versionOf(at, externalId);
+  const key = `${sighting.sourceId}\u0000${sighting.email}`;
+  const ownerId = sighting.ownerId ? { value: sighting.ownerId, v } : undefined;
+  const name = sighting.name ? { value: sighting.name, v } : undefined;
+  const prev = rows.get(key);
+  rows.set(
+    key,
+    prev
+      ? {
+          ...prev,
+          ownerId: newer(prev.ownerId, ownerId),
+          name: newer(prev.name, name),
+          firstSeen: minDate(prev.firstSeen, at),
+          lastSeen: maxDate(prev.lastSeen, at),
+        }
+      : { sourceId: sighting.sourceId, email: sighting.email, ownerId, name, firstSeen: at, lastSeen: at },
+  );
+}
+
+export async function upsertOwners(tx: Queryable, rows: Iterable<OwnerRow>): Promise<void> {
+  const r = [...rows];
+  if (r.length === 0) return;
   await tx.query(UPSERT, [
     r.map((x) => x.sourceId),
     r.map((x) => x.email),
@@ -64,4 +65,26 @@ export async function projectOwners(tx: Queryable, events: readonly UnifiedEvent
     r.map((x) => x.firstSeen.toISOString()),
     r.map((x) => x.lastSeen.toISOString()),
   ]);
+}
+
+/**
+ * Agents, keyed by e-mail within a source: lead owners, the actors of history actions, and the
+ * users an API sync lists (entity `owner`).
+ */
+export async function projectOwners(tx: Queryable, events: readonly UnifiedEvent[]): Promise<void> {
+  const rows = new Map<string, OwnerRow>();
+  for (const e of events) {
+    if (e.entityType !== 'lead' && e.entityType !== 'owner') continue;
+    const d = e.data as LeadData;
+    if (d.owner_email)
+      addOwner(
+        rows,
+        { sourceId: e.sourceId, email: d.owner_email, ownerId: d.owner_id, name: d.owner_name },
+        e.occurredAt,
+        e.externalId,
+      );
+    if (d.actor_email && d.actor_email !== d.owner_email)
+      addOwner(rows, { sourceId: e.sourceId, email: d.actor_email }, e.occurredAt, e.externalId);
+  }
+  await upsertOwners(tx, rows.values());
 }
