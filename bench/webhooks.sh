@@ -37,7 +37,7 @@ KIT_CHECK=${KIT_CHECK:-1}
 RETRIES=${RETRIES:-2}
 QUIET_PCT=${QUIET_PCT:-15}          # "quiet": the machine below this % busy for 3 s …
 QUIET_MAX=${QUIET_MAX:-300}         # … waiting at most this long
-OTHER_MAX=${OTHER_MAX:-$((DURATION / 10))}   # CPU-s others may use during a run (avg 10 % of a core)
+OTHER_MAX=${OTHER_MAX:-$(awk -v d="$DURATION" 'BEGIN { print d / 10 }')} # CPU-s others may use in a run (10 % of a core)
 ACCOUNTS=ofice_a,ofice_b,ofice_c
 API_KEY=bench-api-key
 PG_ADMIN=${PG_ADMIN:-postgres://postgres@127.0.0.1:5432/postgres}
