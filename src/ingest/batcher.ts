@@ -11,6 +11,8 @@ interface Pending {
 
 export interface BatcherOptions {
   maxBatch?: number;
+  /** Transactions in flight at once (default 1). */
+  maxInFlight?: number;
   /** Called after each committed batch with the events it stored (not the duplicates). */
   onCommit?: (stored: UnifiedEvent[], ms: number) => void;
 }
@@ -24,40 +26,51 @@ export interface BatcherOptions {
  */
 export class IngestBatcher {
   private queue: Pending[] = [];
-  private running = false;
+  private running = 0;
   private idle: Array<() => void> = [];
   private readonly maxBatch: number;
+  private readonly maxInFlight: number;
 
   constructor(
     private readonly db: Db,
     private readonly opts: BatcherOptions = {},
   ) {
     this.maxBatch = opts.maxBatch ?? 500;
+    // One by default: measured on PostgreSQL with 10 closed-loop clients, a second transaction
+    // in flight gave fewer requests per second and more CPU per request than bigger batches.
+    this.maxInFlight = opts.maxInFlight ?? 1;
   }
 
   submit(event: UnifiedEvent, receivedAt = new Date()): Promise<WriteOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ event, receivedAt, resolve, reject });
-      if (!this.running) void this.drain();
+      if (this.running < this.maxInFlight) void this.drain();
     });
   }
 
   /** Resolves when everything submitted so far has been written (or failed). */
   flushed(): Promise<void> {
-    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
     return new Promise((r) => this.idle.push(r));
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
+    this.running++;
     try {
       while (this.queue.length > 0) {
+        // Let the event loop read the requests that arrived meanwhile first: with PGlite a
+        // transaction runs without yielding to I/O, so without this no batch would ever form.
+        await new Promise((r) => setImmediate(r));
         const batch = this.queue.splice(0, this.maxBatch);
+        if (batch.length === 0) break;
+        // A fixed order of rows: two batches in flight that share an event (a redelivery) then
+        // meet on it in the same order and cannot deadlock.
+        batch.sort((a, b) => compareKeys(a.event, b.event));
         await this.write(batch);
       }
     } finally {
-      this.running = false;
-      for (const r of this.idle.splice(0)) r();
+      this.running--;
+      if (this.running === 0 && this.queue.length === 0) for (const r of this.idle.splice(0)) r();
     }
   }
 
@@ -82,4 +95,9 @@ export class IngestBatcher {
       for (const p of batch) await this.write([p]);
     }
   }
+}
+
+function compareKeys(a: UnifiedEvent, b: UnifiedEvent): number {
+  if (a.sourceId !== b.sourceId) return a.sourceId < b.sourceId ? -1 : 1;
+  return a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0;
 }

@@ -1,5 +1,7 @@
 import type { UnifiedEvent } from '../core/events.js';
 import { applyProjections } from '../projections/applyProjections.js';
+import { FOLDERS_UPSERT, folderParams } from '../projections/projectFolders.js';
+import { OWNERS_UPSERT, ownerParams, reduceOwners } from '../projections/projectOwners.js';
 import type { Db, Queryable } from '../store/db.js';
 
 export interface WriteOutcome {
@@ -8,27 +10,47 @@ export interface WriteOutcome {
   duplicate: boolean;
 }
 
-const INSERT = `
-INSERT INTO leadhouse.events (source_id, external_id, type, entity_type, entity_id, occurred_at, received_at, channel, data, raw, meta)
-SELECT s, x, t, et, eid, oa, ra, ch, d::jsonb, r::jsonb, m::jsonb
-FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[],
-            $8::text[], $9::text[], $10::text[], $11::text[])
-  AS u(s, x, t, et, eid, oa, ra, ch, d, r, m)
-ON CONFLICT (source_id, external_id) DO NOTHING
-RETURNING id, source_id, external_id`;
+const shift = (sql: string, by: number) => sql.replace(/\$(\d+)/g, (_m, n: string) => `$${Number(n) + by}`);
 
 /**
- * Inserts a batch of events (a redelivered one is skipped by the unique key) and applies the new
- * ones to the projections, inside the caller's transaction.
+ * One statement, one round trip: insert the events (a redelivered one is skipped by the unique
+ * key), upsert the owners and folders they name (idempotent, so duplicates do no harm), and take
+ * the advisory locks of the leads they touch — in a fixed order, so that the recompute that
+ * follows (a later statement, hence a later snapshot) sees every concurrent writer's events.
+ */
+const WRITE = `
+WITH locks AS (
+  SELECT pg_advisory_xact_lock(h) FROM (
+    SELECT DISTINCT hashtextextended(s || ':' || l, 7340) AS h FROM unnest($12::text[], $13::text[]) AS k(s, l)
+    ORDER BY h) ordered
+),
+owners_up AS (${shift(OWNERS_UPSERT, 13)}),
+folders_up AS (${shift(FOLDERS_UPSERT, 21)}),
+ins AS (
+  INSERT INTO leadhouse.events (source_id, external_id, type, entity_type, entity_id, occurred_at, received_at,
+                                channel, data, raw, meta)
+  SELECT s, x, t, et, eid, oa, ra, ch, d::jsonb, r::jsonb, m::jsonb
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[],
+              $8::text[], $9::text[], $10::text[], $11::text[])
+    AS u(s, x, t, et, eid, oa, ra, ch, d, r, m)
+  ON CONFLICT (source_id, external_id) DO NOTHING
+  RETURNING id, source_id, external_id
+)
+SELECT ins.id, ins.source_id, ins.external_id, (SELECT count(*) FROM locks) AS locked FROM ins`;
+
+/**
+ * Inserts a batch of events and brings every projection up to date with the new ones, inside
+ * the caller's transaction: two statements whatever the batch size.
  */
 export async function insertEvents(
   tx: Queryable,
   events: readonly UnifiedEvent[],
   receivedAt: Date | readonly Date[],
 ): Promise<WriteOutcome[]> {
-  const arrival = (i: number) => (Array.isArray(receivedAt) ? receivedAt[i] : receivedAt) as Date;
   if (events.length === 0) return [];
-  const { rows } = await tx.query<{ id: number; source_id: string; external_id: string }>(INSERT, [
+  const arrival = (i: number) => (Array.isArray(receivedAt) ? receivedAt[i] : receivedAt) as Date;
+  const leads = events.filter((e) => e.entityType === 'lead' && e.entityId !== null);
+  const { rows } = await tx.query<{ id: number; source_id: string; external_id: string }>(WRITE, [
     events.map((e) => e.sourceId),
     events.map((e) => e.externalId),
     events.map((e) => e.type),
@@ -40,6 +62,10 @@ export async function insertEvents(
     events.map((e) => JSON.stringify(e.data)),
     events.map((e) => (e.raw === undefined ? null : JSON.stringify(e.raw))),
     events.map((e) => JSON.stringify(e.meta)),
+    leads.map((e) => e.sourceId),
+    leads.map((e) => e.entityId),
+    ...(ownerParams(reduceOwners(events).values()) ?? Array.from({ length: 8 }, () => [])),
+    ...(folderParams(events) ?? Array.from({ length: 6 }, () => [])),
   ]);
   const stored = new Map(rows.map((r) => [`${r.source_id}\u0000${r.external_id}`, r.id]));
   const fresh: UnifiedEvent[] = [];

@@ -10,7 +10,7 @@ interface FolderRow {
   firstSeen: Date;
 }
 
-const UPSERT = `
+export const FOLDERS_UPSERT = `
 INSERT INTO leadhouse.folders AS f (source_id, folder_id, name, name_v, created_at, first_seen_at)
 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[])
 ON CONFLICT (source_id, folder_id) DO UPDATE SET
@@ -20,6 +20,12 @@ ON CONFLICT (source_id, folder_id) DO UPDATE SET
 
 /** Client folders, from `folder.created` events and from the folder named on lead events. */
 export async function projectFolders(tx: Queryable, events: readonly UnifiedEvent[]): Promise<void> {
+  const params = folderParams(events);
+  if (params) await tx.query(FOLDERS_UPSERT, params);
+}
+
+/** The six array parameters of FOLDERS_UPSERT for a batch (one row per folder), or undefined. */
+export function folderParams(events: readonly UnifiedEvent[]): unknown[][] | undefined {
   const rows = new Map<string, FolderRow>();
   for (const e of events) {
     let folderId: string | null | undefined;
@@ -49,14 +55,14 @@ export async function projectFolders(tx: Queryable, events: readonly UnifiedEven
       firstSeen: prev ? minDate(prev.firstSeen, e.occurredAt) : e.occurredAt,
     });
   }
-  if (rows.size === 0) return;
+  if (rows.size === 0) return undefined;
   const r = [...rows.values()];
-  await tx.query(UPSERT, [
+  return [
     r.map((x) => x.sourceId),
     r.map((x) => x.folderId),
     r.map((x) => x.name?.value ?? null),
     r.map((x) => x.name?.v ?? null),
     r.map((x) => x.createdAt?.toISOString() ?? null),
     r.map((x) => x.firstSeen.toISOString()),
-  ]);
+  ];
 }

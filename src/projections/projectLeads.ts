@@ -22,10 +22,10 @@ const FIELDS: ReadonlyArray<readonly [column: string, sqlType: string]> = [
 const latest = (key: string, type: string) =>
   `((array_agg(e.data->>'${key}' ORDER BY ${EVENT_ORDER_DESC}) FILTER (WHERE e.data ? '${key}'))[1])::${type}`;
 
-function recomputeSql(scope: KeyScope): string {
+/** The upsert of `leads` rows for the leads in the `keys` CTE (to follow a `WITH keys …`). */
+export const LEADS_UPSERT = (() => {
   const cols = FIELDS.map(([c]) => c);
   return `
-WITH ${keysCte(scope)}
 INSERT INTO leadhouse.leads AS l (source_id, lead_id, ${cols.join(', ')}, created_at, updated_at, deleted_at, event_count)
 SELECT e.source_id, e.entity_id,
   ${FIELDS.map(([c, t]) => latest(c, t)).join(',\n  ')},
@@ -39,11 +39,10 @@ JOIN keys k ON e.source_id = k.source_id AND e.entity_type = 'lead' AND e.entity
 GROUP BY e.source_id, e.entity_id
 ON CONFLICT (source_id, lead_id) DO UPDATE SET
   ${[...cols, 'created_at', 'updated_at', 'deleted_at', 'event_count'].map((c) => `${c} = excluded.${c}`).join(', ')}`;
-}
+})();
 
-const GIVEN = recomputeSql('given');
-const ALL = recomputeSql('all');
-const TABLE = recomputeSql('table');
+const sql = (scope: KeyScope) => `WITH ${keysCte(scope)}${LEADS_UPSERT}`;
+const STATEMENTS: Record<KeyScope, string> = { given: sql('given'), all: sql('all'), table: sql('table') };
 
 /**
  * Recomputes the `leads` rows of the given leads from their whole event history. The state is a
@@ -51,7 +50,6 @@ const TABLE = recomputeSql('table');
  * overwrites a newer value, and replay produces identical rows.
  */
 export async function projectLeads(tx: Queryable, keys: readonly LeadKey[] | 'all' | 'table'): Promise<void> {
-  if (keys === 'all') await tx.query(ALL);
-  else if (keys === 'table') await tx.query(TABLE);
-  else if (keys.length > 0) await tx.query(GIVEN, keyParams(keys));
+  if (keys === 'all' || keys === 'table') await tx.query(STATEMENTS[keys]);
+  else if (keys.length > 0) await tx.query(STATEMENTS.given, keyParams(keys));
 }

@@ -12,7 +12,7 @@ export interface OwnerRow {
   lastSeen: Date;
 }
 
-const UPSERT = `
+export const OWNERS_UPSERT = `
 INSERT INTO leadhouse.owners AS o (source_id, email, owner_id, owner_id_v, name, name_v, first_seen_at, last_seen_at)
 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])
 ON CONFLICT (source_id, email) DO UPDATE SET
@@ -53,9 +53,15 @@ export function addOwner(
 }
 
 export async function upsertOwners(tx: Queryable, rows: Iterable<OwnerRow>): Promise<void> {
+  const params = ownerParams(rows);
+  if (params) await tx.query(OWNERS_UPSERT, params);
+}
+
+/** The eight array parameters of OWNERS_UPSERT, or undefined when there is no row. */
+export function ownerParams(rows: Iterable<OwnerRow>): unknown[][] | undefined {
   const r = [...rows];
-  if (r.length === 0) return;
-  await tx.query(UPSERT, [
+  if (r.length === 0) return undefined;
+  return [
     r.map((x) => x.sourceId),
     r.map((x) => x.email),
     r.map((x) => x.ownerId?.value ?? null),
@@ -64,7 +70,7 @@ export async function upsertOwners(tx: Queryable, rows: Iterable<OwnerRow>): Pro
     r.map((x) => x.name?.v ?? null),
     r.map((x) => x.firstSeen.toISOString()),
     r.map((x) => x.lastSeen.toISOString()),
-  ]);
+  ];
 }
 
 /**
@@ -72,6 +78,10 @@ export async function upsertOwners(tx: Queryable, rows: Iterable<OwnerRow>): Pro
  * users an API sync lists (entity `owner`).
  */
 export async function projectOwners(tx: Queryable, events: readonly UnifiedEvent[]): Promise<void> {
+  await upsertOwners(tx, reduceOwners(events).values());
+}
+
+export function reduceOwners(events: readonly UnifiedEvent[]): Map<string, OwnerRow> {
   const rows = new Map<string, OwnerRow>();
   for (const e of events) {
     if (e.entityType !== 'lead' && e.entityType !== 'owner') continue;
@@ -86,5 +96,5 @@ export async function projectOwners(tx: Queryable, events: readonly UnifiedEvent
     if (d.actor_email && d.actor_email !== d.owner_email)
       addOwner(rows, { sourceId: e.sourceId, email: d.actor_email }, e.occurredAt, e.externalId);
   }
-  await upsertOwners(tx, rows.values());
+  return rows;
 }

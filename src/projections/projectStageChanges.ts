@@ -3,13 +3,18 @@ import { EVENT_ORDER, type KeyScope, keyParams, keysCte, type LeadKey } from './
 
 /** Each value carried forward from the latest event (by event time) that stated it. */
 const CARRIED = ['step', 'step_id', 'status', 'pipeline', 'amount', 'owner_email'] as const;
+const COLUMNS = `source_id, lead_id, event_external_id, changed_at, seq, pipeline, from_step, to_step,
+  from_step_id, to_step_id, from_status, to_status, amount, moved_by`;
 
-function recomputeSql(scope: KeyScope): string {
-  const w = `PARTITION BY e.source_id, e.entity_id ORDER BY ${EVENT_ORDER}`;
-  const ff = (c: string) =>
-    `first_value(e.data->>'${c}') OVER (PARTITION BY e.source_id, e.entity_id, e.g_${c} ORDER BY ${EVENT_ORDER}) AS ${c}`;
-  return `
-WITH ${keysCte(scope)},
+const w = `PARTITION BY e.source_id, e.entity_id ORDER BY ${EVENT_ORDER}`;
+const ff = (c: string) =>
+  `first_value(e.data->>'${c}') OVER (PARTITION BY e.source_id, e.entity_id, e.g_${c} ORDER BY ${EVENT_ORDER}) AS ${c}`;
+
+/**
+ * CTEs (after `keys`) computing `stage_new`: the stage history the events of the keyed leads
+ * imply — the lead's entry, then one row per change of step or status, in event-time order.
+ */
+export const STAGE_CTES = `
 ev AS (
   SELECT e.source_id, e.entity_id, e.external_id, e.occurred_at, e.data,
     ${CARRIED.map((c) => `count(CASE WHEN e.data ? '${c}' THEN 1 END) OVER (${w}) AS g_${c}`).join(',\n    ')}
@@ -28,49 +33,55 @@ changes AS (
     row_number() OVER w AS rn
   FROM state s
   WINDOW w AS (PARTITION BY s.source_id, s.entity_id ORDER BY s.occurred_at, s.external_id COLLATE "C")
-)
-INSERT INTO leadhouse.stage_changes (source_id, lead_id, event_external_id, changed_at, seq, pipeline,
-  from_step, to_step, from_step_id, to_step_id, from_status, to_status, amount, moved_by)
-SELECT c.source_id, c.entity_id, c.external_id, c.occurred_at,
-  row_number() OVER (PARTITION BY c.source_id, c.entity_id ORDER BY c.occurred_at, c.external_id COLLATE "C")::int,
-  c.pipeline, c.prev_step, c.step, c.prev_step_id::bigint, c.step_id::bigint, c.prev_status, c.status,
-  c.amount::numeric, COALESCE(c.actor_email, c.owner_email)
-FROM changes c
-WHERE c.rn = 1 OR c.step IS DISTINCT FROM c.prev_step OR c.step_id IS DISTINCT FROM c.prev_step_id
-   OR c.status IS DISTINCT FROM c.prev_status`;
-}
-
-const GIVEN = recomputeSql('given');
-const ALL = recomputeSql('all');
-const TABLE = recomputeSql('table');
-const DELETE_GIVEN = `
-WITH ${keysCte('given')}
-DELETE FROM leadhouse.stage_changes sc USING keys k WHERE sc.source_id = k.source_id AND sc.lead_id = k.lead_id`;
-
-const DELETE_TABLE = `
-WITH ${keysCte('table')}
-DELETE FROM leadhouse.stage_changes sc USING keys k WHERE sc.source_id = k.source_id AND sc.lead_id = k.lead_id`;
+),
+stage_new AS (
+  SELECT c.source_id, c.entity_id AS lead_id, c.external_id AS event_external_id, c.occurred_at AS changed_at,
+    row_number() OVER (PARTITION BY c.source_id, c.entity_id ORDER BY c.occurred_at, c.external_id COLLATE "C")::int AS seq,
+    c.pipeline, c.prev_step AS from_step, c.step AS to_step, c.prev_step_id::bigint AS from_step_id,
+    c.step_id::bigint AS to_step_id, c.prev_status AS from_status, c.status AS to_status,
+    c.amount::numeric AS amount, COALESCE(c.actor_email, c.owner_email) AS moved_by
+  FROM changes c
+  WHERE c.rn = 1 OR c.step IS DISTINCT FROM c.prev_step OR c.step_id IS DISTINCT FROM c.prev_step_id
+     OR c.status IS DISTINCT FROM c.prev_status
+)`;
 
 /**
- * Rebuilds the stage history of the given leads: one row for the lead's entry and one per change
- * of step or status, in event-time order. A late (out-of-order) event lands in its place and the
- * rows after it are recomputed, so the history is the same whatever the arrival order.
+ * Brings `stage_changes` of the keyed leads to `stage_new` in one statement: upsert the rows
+ * (rewriting only those that differ), and delete the rows of those leads that are no longer
+ * implied (a late event changed what came after it). Both parts see the statement's snapshot,
+ * so the delete never touches a row the upsert inserts.
+ */
+export const STAGE_APPLY = `
+stage_up AS (
+  INSERT INTO leadhouse.stage_changes AS sc (${COLUMNS})
+  SELECT ${COLUMNS} FROM stage_new
+  ON CONFLICT (source_id, lead_id, event_external_id) DO UPDATE SET
+    changed_at = excluded.changed_at, seq = excluded.seq, pipeline = excluded.pipeline,
+    from_step = excluded.from_step, to_step = excluded.to_step, from_step_id = excluded.from_step_id,
+    to_step_id = excluded.to_step_id, from_status = excluded.from_status, to_status = excluded.to_status,
+    amount = excluded.amount, moved_by = excluded.moved_by
+  WHERE (sc.changed_at, sc.seq, sc.pipeline, sc.from_step, sc.to_step, sc.from_step_id, sc.to_step_id,
+         sc.from_status, sc.to_status, sc.amount, sc.moved_by)
+    IS DISTINCT FROM (excluded.changed_at, excluded.seq, excluded.pipeline, excluded.from_step, excluded.to_step,
+         excluded.from_step_id, excluded.to_step_id, excluded.from_status, excluded.to_status, excluded.amount,
+         excluded.moved_by)
+)
+DELETE FROM leadhouse.stage_changes sc USING keys k
+WHERE sc.source_id = k.source_id AND sc.lead_id = k.lead_id
+  AND NOT EXISTS (SELECT 1 FROM stage_new n WHERE n.source_id = sc.source_id AND n.lead_id = sc.lead_id
+                  AND n.event_external_id = sc.event_external_id)`;
+
+const sql = (scope: KeyScope) => `WITH ${keysCte(scope)},${STAGE_CTES},${STAGE_APPLY}`;
+const STATEMENTS: Record<KeyScope, string> = { given: sql('given'), all: sql('all'), table: sql('table') };
+
+/**
+ * Rebuilds the stage history of the given leads. A late (out-of-order) event lands in its place
+ * and the rows after it are recomputed, so the history is the same whatever the arrival order.
  */
 export async function projectStageChanges(
   tx: Queryable,
   keys: readonly LeadKey[] | 'all' | 'table',
 ): Promise<void> {
-  if (keys === 'all') {
-    await tx.query(ALL);
-    return;
-  }
-  if (keys === 'table') {
-    await tx.query(DELETE_TABLE);
-    await tx.query(TABLE);
-    return;
-  }
-  if (keys.length === 0) return;
-  const params = keyParams(keys);
-  await tx.query(DELETE_GIVEN, params);
-  await tx.query(GIVEN, params);
+  if (keys === 'all' || keys === 'table') await tx.query(STATEMENTS[keys]);
+  else if (keys.length > 0) await tx.query(STATEMENTS.given, keyParams(keys));
 }

@@ -1,9 +1,8 @@
 import type { Channel, EntityType, UnifiedEvent, UnifiedType } from '../core/events.js';
 import type { Db } from '../store/db.js';
 import { projectFolders } from './projectFolders.js';
-import { projectLeads } from './projectLeads.js';
 import { projectOwners } from './projectOwners.js';
-import { projectStageChanges } from './projectStageChanges.js';
+import { recomputeLeads } from './recomputeLeads.js';
 
 const PROJECTIONS = ['leadhouse.leads', 'leadhouse.stage_changes', 'leadhouse.owners', 'leadhouse.folders'];
 const CHUNK = 5_000;
@@ -51,8 +50,7 @@ export async function replay(db: Db, onProgress?: (done: number) => void): Promi
       last = rows[rows.length - 1]!.id;
       onProgress?.(events);
     }
-    await projectLeads(tx, 'all');
-    await projectStageChanges(tx, 'all');
+    await recomputeLeads(tx, 'all');
     const { rows } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM leadhouse.leads');
     return { events, leads: rows[0]?.n ?? 0, ms: Date.now() - t0 };
   });
