@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { SourceConfig } from '../src/core/config.js';
+import { nocrmSource, type SourceConfig } from '../src/core/config.js';
 import { type SimEvent, withDeliveryFaults } from '../src/demo/simulator.js';
 import { replay } from '../src/projections/replay.js';
 import type { App } from '../src/server/app.js';
@@ -9,7 +9,7 @@ import { history, OFFICES, snapshotProjections } from './helpers/history.js';
 import { type TestDb, testDrivers } from './helpers/testDb.js';
 
 const sources: Record<string, SourceConfig> = Object.fromEntries(
-  OFFICES.map((o) => [o.sourceId, { kind: 'nocrm', apiKey: o.apiKey }]),
+  OFFICES.map((o) => [o.sourceId, nocrmSource({ apiKey: o.apiKey })]),
 );
 
 /** Posts the events over the HTTP handler, `concurrency` at a time (so batches form), all must be 200. */

@@ -35,6 +35,10 @@ test('${VAR} and ${VAR:-default} are expanded from the environment', () => {
     kind: 'nocrm',
     apiKey: 'k-a',
     webhookToken: 'fallback-token',
+    dailyQuota: 2000,
+    syncSchedule: '0 3 * * *',
+    overlapMinutes: 10,
+    reconcileSchedule: '0 4 * * 0',
   });
 });
 
@@ -65,6 +69,10 @@ test('errors name the key and the problem', () => {
     ['timezone: Mars/Olympus\n', {}, /timezone: not a known IANA time zone/],
     ['port: seventy\n', {}, /port:/],
     ['apiToken: short\n', {}, /apiToken: must be at least 16/],
+    ['sources:\n  office_a: { kind: nocrm, apiKey: k, syncSchedule: "every day" }\n', {}, /syncSchedule: not a cron/],
+    ['sources:\n  office_a: { kind: nocrm, apiKey: k, apiBaseUrl: "ftp://x" }\n', {}, /apiBaseUrl/],
+    ['sources:\n  office_a: { kind: nocrm, apiKey: k, syncSchedule: "every day" }\n', {}, /syncSchedule: not a cron/],
+    ['sources:\n  office_a: { kind: nocrm, apiKey: k, apiBaseUrl: "ftp://x" }\n', {}, /apiBaseUrl/],
     ['databse: x\n', {}, /databse/],
     ['sources: [\n', {}, /not valid YAML/],
   ];

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Cron } from 'croner';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { expandEnv } from './expandEnv.js';
@@ -14,7 +15,7 @@ const timezone = z
 /** `${VAR:-}` expands to '': an optional value left empty is simply not set. */
 const emptyIsUnset = (v: unknown) => (v === '' ? undefined : v);
 
-const nocrmSource = z
+const nocrmSchema = z
   .object({
     kind: z.literal('nocrm'),
     apiKey: z.string().min(1, 'must not be empty'),
@@ -24,10 +25,23 @@ const nocrmSource = z
       .regex(/^[a-z0-9-]+$/, 'must be the account subdomain, e.g. acme for acme.nocrm.io')
       .optional(),
     timezone: timezone.optional(),
+    /** API base URL; default https://{subdomain}.nocrm.io/api/v2 (tests and proxies override it). */
+    apiBaseUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+    /** Requests per UTC day this source may make (shared by every process on the database). */
+    dailyQuota: z.coerce.number().int().min(1).default(2000),
+    /** When `leadhouse serve` syncs this source through the API (cron syntax, in UTC). */
+    syncSchedule: z.string().refine(isCron, { message: 'not a cron expression (e.g. "0 3 * * *")' }).default('0 3 * * *'),
+    /** How far before the last watermark an incremental sync starts again, in minutes. */
+    overlapMinutes: z.coerce.number().int().min(0).max(1440).default(10),
+    /** When `leadhouse serve` compares lead id sets to find deleted leads (cron, UTC). */
+    reconcileSchedule: z
+      .string()
+      .refine(isCron, { message: 'not a cron expression (e.g. "0 4 * * 0")' })
+      .default('0 4 * * 0'),
   })
   .strict();
 
-const sourceSchema = z.discriminatedUnion('kind', [nocrmSource]);
+const sourceSchema = z.discriminatedUnion('kind', [nocrmSchema]);
 
 const fileSchema = z
   .object({
@@ -53,8 +67,13 @@ const fileSchema = z
   .strict();
 
 export type SourceConfig = z.infer<typeof sourceSchema>;
-export type NocrmSourceConfig = z.infer<typeof nocrmSource>;
+export type NocrmSourceConfig = z.infer<typeof nocrmSchema>;
 export type DatabaseConfig = { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string };
+
+/** A noCRM source with every default filled in, from its required parts (demo, tests). */
+export function nocrmSource(parts: Omit<z.input<typeof nocrmSchema>, 'kind'>): NocrmSourceConfig {
+  return nocrmSchema.parse({ kind: 'nocrm', ...parts });
+}
 
 export interface Config {
   database: DatabaseConfig;
@@ -126,6 +145,15 @@ export function loadConfig(opts: LoadOptions = {}): Result<Config, string> {
 function toDatabase(value: string): DatabaseConfig {
   if (/^postgres(ql)?:\/\//.test(value)) return { kind: 'postgres', url: value };
   return { kind: 'pglite', dir: resolve(value) };
+}
+
+function isCron(expr: string): boolean {
+  try {
+    new Cron(expr, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isTimeZone(tz: string): boolean {

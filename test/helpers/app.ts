@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Config, SourceConfig } from '../../src/core/config.js';
+import { type Config, nocrmSource, type SourceConfig } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/logger.js';
 import { syncSources } from '../../src/projections/compatViews.js';
 import { type App, buildApp } from '../../src/server/app.js';
@@ -11,8 +11,8 @@ export const WEBHOOK_TOKEN = 'webhook-url-token-123';
 export const API_TOKEN = 'api-token-0123456789abcdef';
 
 export const SOURCES: Record<string, SourceConfig> = {
-  office_a: { kind: 'nocrm', apiKey: KEY_A },
-  office_t: { kind: 'nocrm', apiKey: KEY_T, webhookToken: WEBHOOK_TOKEN },
+  office_a: nocrmSource({ apiKey: KEY_A }),
+  office_t: nocrmSource({ apiKey: KEY_T, webhookToken: WEBHOOK_TOKEN }),
 };
 
 export function testConfig(over: Partial<Config> = {}): Config {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { SourceConfig } from '../../core/config.js';
+import { nocrmSource, type SourceConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
 import { LiveSimulator, type OfficeSpec, seedHistory } from '../../demo/simulator.js';
 import { startServer } from '../../server/start.js';
@@ -28,7 +28,7 @@ export function registerDemo(program: Command): void {
         cmd: Command,
       ) => {
         const demoSources: Record<string, SourceConfig> = Object.fromEntries(
-          OFFICES.map((o) => [o.sourceId, { kind: 'nocrm', apiKey: o.apiKey }]),
+          OFFICES.map((o) => [o.sourceId, nocrmSource({ apiKey: o.apiKey })]),
         );
         const base = configFrom(cmd, {
           demo: true,
