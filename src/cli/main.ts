@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.js';
+import { registerImport } from './commands/import.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerReplay } from './commands/replay.js';
 import { registerServe } from './commands/serve.js';
@@ -15,5 +16,6 @@ registerServe(program);
 registerDemo(program);
 registerMigrate(program);
 registerReplay(program);
+registerImport(program);
 
 await program.parseAsync(process.argv);

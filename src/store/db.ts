@@ -9,6 +9,13 @@ export interface Queryable {
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
   /** Several statements, no parameters (migrations, DDL). */
   exec(sql: string): Promise<void>;
+  /**
+   * Bulk load: `COPY table (columns) FROM … WITH (FORMAT csv)`. `csvChunks` is CSV text (RFC 4180,
+   * no header) and every chunk holds whole rows. Streamed: the chunks are pulled as the database
+   * takes them, so memory stays bounded whatever the size. `table` and `columns` are identifiers
+   * from our code, never input.
+   */
+  copyFrom(table: string, columns: readonly string[], csvChunks: AsyncIterable<string>): Promise<void>;
 }
 
 export interface Db extends Queryable {
@@ -16,6 +23,17 @@ export interface Db extends Queryable {
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_.]*$/;
+
+/** The COPY statement's head, `COPY table (a, b)`, once every identifier is checked. */
+export function copyTarget(table: string, columns: readonly string[]): string {
+  for (const name of [table, ...columns])
+    if (!IDENTIFIER.test(name))
+      throw new Error(`copyFrom: ${JSON.stringify(name)} is not a plain identifier`);
+  if (columns.length === 0) throw new Error('copyFrom: no columns');
+  return `COPY ${table} (${columns.join(', ')})`;
 }
 
 /** Errors that mean "the database is not reachable right now" (answer 503, retry later). */

@@ -1,13 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { err, ok, type Result } from '../core/result.js';
-import type { Db, Queryable, QueryResult } from './db.js';
+import { copyTarget, type Db, type Queryable, type QueryResult } from './db.js';
 import { acquireLock } from './lockFile.js';
 
 const parsers = {
   20: (v: string) => Number(v), // int8: ids stay far below 2^53
   1700: (v: string) => v, // numeric: exact decimal string, as the pg driver returns it
 };
+
+/**
+ * PGlite reads COPY only from `'/dev/blob'`, a Blob handed over with the query: rows are grouped
+ * into blobs of about this many characters, one COPY each, so memory stays bounded.
+ */
+const COPY_BLOB_CHARS = 8 * 1024 * 1024;
 
 export interface PgliteOptions {
   /** A folder, or `memory://` for a throwaway database. */
@@ -45,6 +51,28 @@ export async function openPglite(opts: PgliteOptions): Promise<Result<Db, string
     async exec(sql: string): Promise<void> {
       await c.exec(sql);
     },
+    async copyFrom(
+      table: string,
+      columns: readonly string[],
+      csvChunks: AsyncIterable<string>,
+    ): Promise<void> {
+      const sql = `${copyTarget(table, columns)} FROM '/dev/blob' WITH (FORMAT csv)`;
+      let parts: string[] = [];
+      let size = 0;
+      const flush = async () => {
+        if (size === 0) return;
+        const blob = new Blob(parts);
+        parts = [];
+        size = 0;
+        await c.query(sql, [], { blob });
+      };
+      for await (const chunk of csvChunks) {
+        parts.push(chunk);
+        size += chunk.length;
+        if (size >= COPY_BLOB_CHARS) await flush();
+      }
+      await flush();
+    },
   });
   const base = wrap(pg);
 
@@ -52,6 +80,7 @@ export async function openPglite(opts: PgliteOptions): Promise<Result<Db, string
     driver: 'pglite',
     query: base.query,
     exec: base.exec,
+    copyFrom: base.copyFrom,
     transaction: <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => pg.transaction((tx) => fn(wrap(tx))),
     async close(): Promise<void> {
       try {

@@ -1,5 +1,8 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import type { Db, Queryable, QueryResult } from './db.js';
+import { from as copyStream } from 'pg-copy-streams';
+import { copyTarget, type Db, type Queryable, type QueryResult } from './db.js';
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -17,6 +20,11 @@ export interface PostgresOptions {
   url: string;
   max?: number;
   applicationName?: string;
+}
+
+/** COPY … FROM STDIN on one connection; `pipeline` waits for the server when it is slower (backpressure). */
+async function copyOn(client: pg.PoolClient, sql: string, csvChunks: AsyncIterable<string>): Promise<void> {
+  await pipeline(Readable.from(csvChunks), client.query(copyStream(sql)));
 }
 
 export function openPostgres(opts: PostgresOptions): Db {
@@ -39,6 +47,24 @@ export function openPostgres(opts: PostgresOptions): Db {
     async exec(sql: string): Promise<void> {
       await c.query(sql);
     },
+    async copyFrom(
+      table: string,
+      columns: readonly string[],
+      csvChunks: AsyncIterable<string>,
+    ): Promise<void> {
+      const sql = `${copyTarget(table, columns)} FROM STDIN WITH (FORMAT csv)`;
+      if (!(c instanceof pg.Pool)) return copyOn(c, sql, csvChunks);
+      const client = await c.connect();
+      let failed = false;
+      try {
+        await copyOn(client, sql, csvChunks);
+      } catch (e) {
+        failed = true;
+        throw e;
+      } finally {
+        client.release(failed);
+      }
+    },
   });
   const base = wrap(pool);
 
@@ -46,6 +72,7 @@ export function openPostgres(opts: PostgresOptions): Db {
     driver: 'postgres',
     query: base.query,
     exec: base.exec,
+    copyFrom: base.copyFrom,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken = false;

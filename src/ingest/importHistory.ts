@@ -1,0 +1,168 @@
+import { stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { type ColumnMap, columnResolver } from '../connectors/files/columnMap.js';
+import { type FileFormat, readRows } from '../connectors/files/readRows.js';
+import {
+  HISTORY_FIELDS,
+  type HistoryField,
+  historyRow,
+  REQUIRED_FIELDS,
+} from '../connectors/nocrm/historyRow.js';
+import { err, ok, type Result } from '../core/result.js';
+import { upsertOwners } from '../projections/projectOwners.js';
+import { recomputeLeads } from '../projections/recomputeLeads.js';
+import type { Db } from '../store/db.js';
+import { CREATE_STAGING, importedOwners, mergeStaging } from './import/mergeStaging.js';
+import { hasNulOrLoneSurrogate } from './import/safeText.js';
+import { quarantineLine, STAGING_COLUMNS, stagingLine } from './import/stagingCsv.js';
+
+export interface ImportOptions {
+  sourceId: string;
+  path: string;
+  format: FileFormat;
+  /** Where zone-less timestamps are read: the source's `timezone`, else the global one. */
+  timezone: string;
+  /** `--map`: canonical field → the file's column name. */
+  map?: ColumnMap<HistoryField>;
+  onProgress?: (p: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  phase: 'read' | 'merge';
+  rows: number;
+  quarantined: number;
+}
+
+export interface ImportResult {
+  /** Rows read (blank lines and the CSV header aside). */
+  rows: number;
+  /** New events. */
+  inserted: number;
+  /** Good rows that were already in the log (a re-import, or the same row twice). */
+  duplicates: number;
+  quarantined: number;
+  /** Leads whose projections were recomputed. */
+  leads: number;
+  ms: number;
+}
+
+/** A file that cannot be imported at all (its columns): reported, nothing written. */
+class FileShapeError extends Error {}
+
+/**
+ * Imports the CRM's action-history export in ONE transaction: the file is streamed (never held
+ * whole) through COPY into a temporary staging table, then merged into `events` — a row already
+ * there is skipped, so re-importing adds nothing — and the touched leads' projections are
+ * recomputed in one pass. Rows that cannot be read go to `leadhouse.quarantine` with the file, the
+ * line and the reason; they do not stop the import.
+ */
+export async function importHistory(db: Db, opts: ImportOptions): Promise<Result<ImportResult, string>> {
+  const t0 = Date.now();
+  const startedAt = new Date();
+  const path = resolve(opts.path);
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) return err(`${opts.path}: no such file`);
+  const counts = { rows: 0, good: 0, quarantined: 0 };
+  try {
+    const r = await db.transaction(async (tx) => {
+      await tx.exec(CREATE_STAGING);
+      await tx.copyFrom('pg_temp.import_staging', STAGING_COLUMNS, stage(opts, path, counts));
+      opts.onProgress?.({ phase: 'merge', rows: counts.rows, quarantined: counts.quarantined });
+      const { inserted, leads } = await mergeStaging(tx, opts.sourceId, path, opts.timezone);
+      // Writers of single events wait here until this commits, then recompute with these events.
+      await tx.exec('LOCK TABLE leadhouse.leads, leadhouse.stage_changes IN SHARE ROW EXCLUSIVE MODE');
+      await recomputeLeads(tx, 'table');
+      await upsertOwners(tx, await importedOwners(tx, opts.sourceId));
+      const result: ImportResult = {
+        rows: counts.rows,
+        inserted,
+        duplicates: counts.good - inserted,
+        quarantined: counts.quarantined,
+        leads,
+        ms: Date.now() - t0,
+      };
+      await tx.query(
+        `INSERT INTO leadhouse.sync_log (source_id, kind, started_at, finished_at, status, summary)
+         VALUES ($1, 'import', $2, clock_timestamp(), 'ok', $3)`,
+        [
+          opts.sourceId,
+          startedAt.toISOString(),
+          JSON.stringify({ file: path, format: opts.format, ...result }),
+        ],
+      );
+      return result;
+    });
+    return ok(r);
+  } catch (e) {
+    const message = e instanceof FileShapeError ? e.message : `import failed: ${(e as Error).message}`;
+    await db
+      .query(
+        `INSERT INTO leadhouse.sync_log (source_id, kind, started_at, finished_at, status, summary)
+         VALUES ($1, 'import', $2, clock_timestamp(), 'failed', $3)`,
+        [opts.sourceId, startedAt.toISOString(), JSON.stringify({ file: path, error: message })],
+      )
+      .catch(() => {});
+    if (e instanceof FileShapeError) return err(message);
+    throw e;
+  }
+}
+
+/** The file as staging CSV: one chunk per batch of rows, good and bad alike. */
+async function* stage(
+  opts: ImportOptions,
+  path: string,
+  counts: { rows: number; good: number; quarantined: number },
+): AsyncIterable<string> {
+  const file = basename(path);
+  const columnsOf = columnResolver(HISTORY_FIELDS, opts.map ?? {});
+  let checked = opts.format !== 'csv';
+  for await (const batch of readRows(path, opts.format)) {
+    let chunk = '';
+    for (const row of batch) {
+      counts.rows++;
+      if ('error' in row) {
+        counts.quarantined++;
+        chunk += quarantineLine(row.line, row.error, row.payload);
+        continue;
+      }
+      const columns = columnsOf(row.record);
+      if (!checked) {
+        checkColumns(Object.keys(row.record), columns, opts.map ?? {});
+        checked = true;
+      }
+      const mapped = historyRow(row.record, columns, { file, line: row.line });
+      const raw = JSON.stringify(row.record);
+      const reason = !mapped.ok
+        ? mapped.error
+        : hasNulOrLoneSurrogate(raw, row.record)
+          ? 'contains a NUL character or an unpaired surrogate, which the database cannot store'
+          : undefined;
+      if (reason !== undefined || !mapped.ok) {
+        counts.quarantined++;
+        chunk += quarantineLine(row.line, reason ?? 'unreadable', raw);
+      } else {
+        counts.good++;
+        chunk += stagingLine(row.line, mapped.value, raw);
+      }
+    }
+    opts.onProgress?.({ phase: 'read', rows: counts.rows, quarantined: counts.quarantined });
+    if (chunk !== '') yield chunk;
+  }
+}
+
+/** A CSV whose header lacks a required field, or a column --map names, is not imported at all. */
+function checkColumns(keys: string[], columns: ColumnMap<HistoryField>, map: ColumnMap<HistoryField>): void {
+  for (const [field, header] of Object.entries(map) as [HistoryField, string][])
+    if (columns[field] === undefined)
+      throw new FileShapeError(`the file has no column ${JSON.stringify(header)} (--map ${field}=${header})`);
+  const missing = REQUIRED_FIELDS.filter((f) => columns[f] === undefined);
+  if (missing.length > 0) {
+    const hints = missing.map((f) => {
+      const aliases = HISTORY_FIELDS.find((s) => s.field === f)?.aliases ?? [];
+      return `${f} (looked for: ${aliases.join(', ')})`;
+    });
+    throw new FileShapeError(
+      `the file has no column for ${hints.join('; ')}; its columns are: ${keys.join(', ')}. Use --map field=Column`,
+    );
+  }
+}
