@@ -5,6 +5,7 @@ import { registerImport } from './commands/import.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerReplay } from './commands/replay.js';
 import { registerServe } from './commands/serve.js';
+import { registerSync } from './commands/sync.js';
 
 const program = new Command('leadhouse')
   .description('Self-hosted CRM data hub: one event log, live sales KPIs, BI views')
@@ -17,5 +18,6 @@ registerDemo(program);
 registerMigrate(program);
 registerReplay(program);
 registerImport(program);
+registerSync(program);
 
 await program.parseAsync(process.argv);

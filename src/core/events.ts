@@ -13,6 +13,8 @@ export type UnifiedType =
   | 'lead.content_changed'
   | 'lead.deleted'
   | 'folder.created'
+  | 'folder.updated'
+  | 'owner.updated'
   | 'unrecognised';
 
 /**
