@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { type ColumnMap, columnResolver } from '../connectors/files/columnMap.js';
+import { type ColumnIndex, type ColumnMap, columnResolver } from '../connectors/files/columnMap.js';
+import { recordJson } from '../connectors/files/fileRow.js';
 import { type FileFormat, readRows } from '../connectors/files/readRows.js';
 import {
   HISTORY_FIELDS,
@@ -117,41 +118,45 @@ async function* stage(
   const columnsOf = columnResolver(HISTORY_FIELDS, opts.map ?? {});
   let checked = opts.format !== 'csv';
   for await (const batch of readRows(path, opts.format)) {
-    let chunk = '';
+    const lines: string[] = [];
     for (const row of batch) {
       counts.rows++;
       if ('error' in row) {
         counts.quarantined++;
-        chunk += quarantineLine(row.line, row.error, row.payload);
+        lines.push(quarantineLine(row.line, row.error, row.payload));
         continue;
       }
-      const columns = columnsOf(row.record);
+      const columns = columnsOf(row.keys);
       if (!checked) {
-        checkColumns(Object.keys(row.record), columns, opts.map ?? {});
+        checkColumns(row.keys, columns, opts.map ?? {});
         checked = true;
       }
-      const mapped = historyRow(row.record, columns, { file, line: row.line });
-      const raw = JSON.stringify(row.record);
-      const reason = !mapped.ok
-        ? mapped.error
-        : hasNulOrLoneSurrogate(raw, row.record)
-          ? 'contains a NUL character or an unpaired surrogate, which the database cannot store'
-          : undefined;
-      if (reason !== undefined || !mapped.ok) {
+      const mapped = historyRow(row.values, columns, { file, line: row.line });
+      const raw = recordJson(row);
+      if (!mapped.ok) {
         counts.quarantined++;
-        chunk += quarantineLine(row.line, reason ?? 'unreadable', raw);
+        lines.push(quarantineLine(row.line, mapped.error, raw));
+      } else if (hasNulOrLoneSurrogate(raw, row.keys, row.values)) {
+        counts.quarantined++;
+        lines.push(quarantineLine(row.line, UNSTORABLE, raw));
       } else {
         counts.good++;
-        chunk += stagingLine(row.line, mapped.value, raw);
+        lines.push(stagingLine(row.line, mapped.value, raw));
       }
     }
     opts.onProgress?.({ phase: 'read', rows: counts.rows, quarantined: counts.quarantined });
-    if (chunk !== '') yield chunk;
+    if (lines.length > 0) yield lines.join('');
   }
 }
 
+const UNSTORABLE = 'contains a NUL character or an unpaired surrogate, which the database cannot store';
+
 /** A CSV whose header lacks a required field, or a column --map names, is not imported at all. */
-function checkColumns(keys: string[], columns: ColumnMap<HistoryField>, map: ColumnMap<HistoryField>): void {
+function checkColumns(
+  keys: readonly string[],
+  columns: ColumnIndex<HistoryField>,
+  map: ColumnMap<HistoryField>,
+): void {
   for (const [field, header] of Object.entries(map) as [HistoryField, string][])
     if (columns[field] === undefined)
       throw new FileShapeError(`the file has no column ${JSON.stringify(header)} (--map ${field}=${header})`);

@@ -18,7 +18,7 @@ const shift = (sql: string, by: number) => sql.replace(/\$(\d+)/g, (_m, n: strin
  * the advisory locks of the leads they touch — in a fixed order, so that the recompute that
  * follows (a later statement, hence a later snapshot) sees every concurrent writer's events.
  */
-const WRITE = `
+const WRITE_SQL = `
 WITH locks AS (
   SELECT pg_advisory_xact_lock(h) FROM (
     SELECT DISTINCT hashtextextended(s || ':' || l, 7340) AS h FROM unnest($12::text[], $13::text[]) AS k(s, l)
@@ -37,6 +37,7 @@ ins AS (
   RETURNING id, source_id, external_id
 )
 SELECT ins.id, ins.source_id, ins.external_id, (SELECT count(*) FROM locks) AS locked FROM ins`;
+const WRITE = { name: 'leadhouse_ingest_write', text: WRITE_SQL };
 
 /**
  * Inserts a batch of events and brings every projection up to date with the new ones, inside

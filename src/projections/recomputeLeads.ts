@@ -6,6 +6,8 @@ import { STAGE_APPLY, STAGE_CTES } from './projectStageChanges.js';
 const sql = (scope: KeyScope) =>
   `WITH ${keysCte(scope)},\nleads_up AS (${LEADS_UPSERT}\n),${STAGE_CTES},${STAGE_APPLY}`;
 const STATEMENTS: Record<KeyScope, string> = { given: sql('given'), all: sql('all'), table: sql('table') };
+/** The ingest hot path: prepared once per connection. */
+const GIVEN = { name: 'leadhouse_recompute_leads', text: STATEMENTS.given };
 
 /**
  * `leads` and `stage_changes` of the given leads (or of every lead, or of the session's
@@ -17,5 +19,5 @@ export async function recomputeLeads(
   keys: readonly LeadKey[] | 'all' | 'table',
 ): Promise<void> {
   if (keys === 'all' || keys === 'table') await tx.query(STATEMENTS[keys]);
-  else if (keys.length > 0) await tx.query(STATEMENTS.given, keyParams(keys));
+  else if (keys.length > 0) await tx.query(GIVEN, keyParams(keys));
 }

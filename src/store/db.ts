@@ -4,9 +4,21 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
+/**
+ * A statement with a name: PostgreSQL parses and plans it once per connection and reuses the
+ * plan (hot paths with large SQL, such as the ingest). The name must be unique per text.
+ */
+export interface Statement {
+  name: string;
+  text: string;
+}
+
 export interface Queryable {
   /** One parameterized statement ($1, $2 …). */
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(
+    sql: string | Statement,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<R>>;
   /** Several statements, no parameters (migrations, DDL). */
   exec(sql: string): Promise<void>;
   /**

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { err, ok, type Result } from '../core/result.js';
-import { copyTarget, type Db, type Queryable, type QueryResult } from './db.js';
+import { copyTarget, type Db, type Queryable, type QueryResult, type Statement } from './db.js';
 import { acquireLock } from './lockFile.js';
 
 const parsers = {
@@ -44,8 +44,8 @@ export async function openPglite(opts: PgliteOptions): Promise<Result<Db, string
   }
 
   const wrap = (c: PGlite | Transaction): Queryable => ({
-    async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      const r = await c.query<R>(sql, params as unknown[] | undefined);
+    async query<R>(sql: string | Statement, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      const r = await c.query<R>(typeof sql === 'string' ? sql : sql.text, params as unknown[] | undefined);
       return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
     },
     async exec(sql: string): Promise<void> {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyStream } from 'pg-copy-streams';
-import { copyTarget, type Db, type Queryable, type QueryResult } from './db.js';
+import { copyTarget, type Db, type Queryable, type QueryResult, type Statement } from './db.js';
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -32,6 +32,9 @@ export function openPostgres(opts: PostgresOptions): Db {
     connectionString: opts.url,
     max: opts.max ?? 10,
     application_name: opts.applicationName ?? 'leadhouse',
+    // Named (prepared) statements skip parsing, but a generic plan for the projection SQL, whose
+    // row counts hang on its array parameters, is far slower than a custom one: always plan anew.
+    options: '-c plan_cache_mode=force_custom_plan',
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     types,
@@ -40,8 +43,12 @@ export function openPostgres(opts: PostgresOptions): Db {
   pool.on('error', () => {});
 
   const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      const r = await c.query(sql, params as unknown[] | undefined);
+    async query<R>(sql: string | Statement, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      const values = params as unknown[] | undefined;
+      const r =
+        typeof sql === 'string'
+          ? await c.query(sql, values)
+          : await c.query({ ...sql, values: values ?? [] });
       return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
     },
     async exec(sql: string): Promise<void> {

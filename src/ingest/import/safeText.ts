@@ -1,12 +1,16 @@
 /**
  * PostgreSQL text and jsonb cannot hold U+0000, and jsonb refuses an unpaired surrogate.
- * `json` is JSON.stringify(value): it escapes exactly those as `\u0000` / `\udXXX`, so a cheap
+ * `json` is the record as JSON: it escapes exactly those as `\u0000` / `\udXXX`, so a cheap
  * scan of it finds the candidates and a walk of the value confirms (a literal backslash-u in
  * the data also matches the scan).
  */
-export function hasNulOrLoneSurrogate(json: string, value: unknown): boolean {
+export function hasNulOrLoneSurrogate(
+  json: string,
+  keys: readonly string[],
+  values: readonly unknown[],
+): boolean {
   if (!/\\u(0000|d[89a-f])/i.test(json)) return false;
-  return walk(value);
+  return keys.some(bad) || values.some(walk);
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
