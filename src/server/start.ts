@@ -6,9 +6,11 @@ import type { Db } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import { openDb } from '../store/openDb.js';
 import { type App, buildApp } from './app.js';
+import { SyncScheduler } from './scheduler.js';
 
 export interface RunningServer extends App {
   db: Db;
+  scheduler: SyncScheduler;
   url: string;
   close(): Promise<void>;
 }
@@ -40,13 +42,17 @@ export async function startServer(config: Config, log: Logger): Promise<Result<R
     await db.close().catch(() => {});
     return err(`cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`);
   }
+  const scheduler = new SyncScheduler(db, config, log.child({ scope: 'sync' }));
+  scheduler.start();
   let closing: Promise<void> | undefined;
   return ok({
     ...app,
     db,
     url,
+    scheduler,
     close() {
       closing ??= (async () => {
+        await scheduler.stop();
         await app.fastify.close(); // stops accepting, lets in-flight requests finish
         await app.batcher.flushed();
         await db.close();
