@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { runSync, type SyncEvent } from '../src/connectors/nocrm/sync/runSync.js';
+import { QuotaGate } from '../src/connectors/nocrm/api/quota.js';
+import { reconcileDeleted } from '../src/connectors/nocrm/sync/reconcileDeleted.js';
+import { apiFor, runSync, type SyncEvent } from '../src/connectors/nocrm/sync/runSync.js';
 import { type NocrmSourceConfig, nocrmSource } from '../src/core/config.js';
 import { syncSources } from '../src/projections/compatViews.js';
 import { FakeNocrmApi } from './fakes/fakeNocrmApi.js';
@@ -193,6 +195,50 @@ for (const driver of testDrivers()) {
       assert.equal(rows[0]?.step, 'Reserva', 'the webhook is newer than the API row');
       assert.equal(rows[0]?.event_count, 2);
       await app.fastify.close();
+    });
+
+    test('reconcile: leads gone from the CRM are soft-deleted; not attempted without the budget', async () => {
+      src = { ...src, dailyQuota: 1000 };
+      assert.equal((await runSync(t.db, 'office_a', src, { now, sleep })).status, 'done');
+      fake.deleteLead(31005);
+      fake.deleteLead(31200);
+      const api = apiFor(t.db, 'office_a', src, now)!;
+      const r = await reconcileDeleted(
+        t.db,
+        api,
+        new QuotaGate(t.db, 'office_a', src.dailyQuota, now),
+        'office_a',
+        now,
+      );
+      assert.ok(r.ok);
+      assert.deepEqual(r.value.deleted.sort(), ['31005', '31200']);
+      const { rows } = await t.db.query<{ lead_id: string }>(
+        'SELECT lead_id FROM leadhouse.leads WHERE deleted_at IS NOT NULL ORDER BY lead_id',
+      );
+      assert.deepEqual(
+        rows.map((x) => x.lead_id),
+        ['31005', '31200'],
+      );
+      const again = await reconcileDeleted(
+        t.db,
+        api,
+        new QuotaGate(t.db, 'office_a', src.dailyQuota, now),
+        'office_a',
+        now,
+      );
+      assert.ok(again.ok && again.value.deleted.length === 0, 'idempotent');
+      const tight = apiFor(t.db, 'office_a', { ...src, dailyQuota: 15 }, now)!;
+      const skipped = await reconcileDeleted(
+        t.db,
+        tight,
+        new QuotaGate(t.db, 'office_a', 15, now),
+        'office_a',
+        now,
+      );
+      assert.ok(
+        !skipped.ok && skipped.error.kind === 'budget',
+        'a partial listing proves nothing: not started',
+      );
     });
 
     test('a bad API key stops the sync with the API error, nothing written', async () => {
