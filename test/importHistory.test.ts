@@ -330,6 +330,41 @@ for (const driver of testDrivers()) {
       assert.deepEqual(created.rows, [{ created_at: new Date('2025-03-29T14:30:00Z') }]);
     });
 
+    test('values with quotes, tabs, backslashes, newlines and non-ASCII text are stored as written', async () => {
+      const title = 'Ático "vistas"\tC:\\path\nsegunda línea ✓';
+      const csvTitle = `"${title.replaceAll('"', '""')}"`;
+      const text = [
+        'lead_id,action,title,user,timestamp',
+        `1001,lead_created,${csvTitle},ana@office.example,2025-03-03T09:00:00Z`,
+        '1001,comment,,"Ana \\ Ruiz",2025-03-03T10:00:00Z',
+        '1002,lead_created,"tab\there",ana@office.example,2025-03-03T09:00:00Z',
+        '1003,lead_created,x,bad\u0000user,2025-03-03T09:00:00Z',
+      ].join('\n');
+      const r = await run('office_x', file('escapes.csv', text));
+      assert.deepEqual({ inserted: r.inserted, quarantined: r.quarantined }, { inserted: 3, quarantined: 1 });
+      assert.deepEqual(await quarantine(t.db, 'office_x'), [
+        {
+          line: 6,
+          reason: 'contains a NUL character or an unpaired surrogate, which the database cannot store',
+        },
+      ]);
+      const rows = await t.db.query<{
+        data: Record<string, unknown>;
+        raw: Record<string, unknown>;
+        meta: Record<string, unknown>;
+      }>(
+        "SELECT data, raw, meta FROM leadhouse.events WHERE source_id = 'office_x' ORDER BY (meta->>'line')::int",
+      );
+      assert.equal(rows.rows[0]?.data['title'], title);
+      assert.equal(rows.rows[0]?.raw['title'], title);
+      assert.equal(rows.rows[1]?.meta['user'], 'Ana \\ Ruiz');
+      assert.equal(rows.rows[2]?.data['title'], 'tab\there');
+      const lead = await t.db.query<{ title: string }>(
+        "SELECT title FROM leadhouse.leads WHERE source_id = 'office_x' AND lead_id = '1001'",
+      );
+      assert.equal(lead.rows[0]?.title, title);
+    });
+
     test('webhook events and imported history of the same lead merge into one lead', async () => {
       const app = await testApp(t.db);
       try {

@@ -15,7 +15,7 @@ import { recomputeLeads } from '../projections/recomputeLeads.js';
 import type { Db } from '../store/db.js';
 import { CREATE_STAGING, importedOwners, mergeStaging } from './import/mergeStaging.js';
 import { hasNulOrLoneSurrogate } from './import/safeText.js';
-import { quarantineLine, STAGING_COLUMNS, stagingLine } from './import/stagingCsv.js';
+import { quarantineLine, STAGING_COLUMNS, stagingLine } from './import/stagingRows.js';
 
 export interface ImportOptions {
   sourceId: string;
@@ -67,7 +67,7 @@ export async function importHistory(db: Db, opts: ImportOptions): Promise<Result
   try {
     const r = await db.transaction(async (tx) => {
       await tx.exec(CREATE_STAGING);
-      await tx.copyFrom('pg_temp.import_staging', STAGING_COLUMNS, stage(opts, path, counts));
+      await tx.copyFrom('pg_temp.import_staging', STAGING_COLUMNS, stage(opts, path, counts), 'text');
       opts.onProgress?.({ phase: 'merge', rows: counts.rows, quarantined: counts.quarantined });
       const { inserted, leads } = await mergeStaging(tx, opts.sourceId, path, opts.timezone);
       // Writers of single events wait here until this commits, then recompute with these events.
@@ -108,7 +108,7 @@ export async function importHistory(db: Db, opts: ImportOptions): Promise<Result
   }
 }
 
-/** The file as staging CSV: one chunk per batch of rows, good and bad alike. */
+/** The file as staging rows (COPY text format): one chunk per batch of rows, good and bad alike. */
 async function* stage(
   opts: ImportOptions,
   path: string,

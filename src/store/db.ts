@@ -22,12 +22,19 @@ export interface Queryable {
   /** Several statements, no parameters (migrations, DDL). */
   exec(sql: string): Promise<void>;
   /**
-   * Bulk load: `COPY table (columns) FROM … WITH (FORMAT csv)`. `csvChunks` is CSV text (RFC 4180,
-   * no header) and every chunk holds whole rows. Streamed: the chunks are pulled as the database
-   * takes them, so memory stays bounded whatever the size. `table` and `columns` are identifiers
-   * from our code, never input.
+   * Bulk load: `COPY table (columns) FROM … WITH (FORMAT csv)` — CSV text (RFC 4180, no header;
+   * an unquoted empty field is NULL) — or, with `format: 'text'`, PostgreSQL's text format
+   * (tab-separated, `\N` for NULL, backslash escapes: no quote doubling, cheaper for JSON).
+   * Every chunk holds whole rows. Streamed: the chunks are pulled as the database takes them, so
+   * memory stays bounded whatever the size. `table` and `columns` are identifiers from our code,
+   * never input.
    */
-  copyFrom(table: string, columns: readonly string[], csvChunks: AsyncIterable<string>): Promise<void>;
+  copyFrom(
+    table: string,
+    columns: readonly string[],
+    chunks: AsyncIterable<string>,
+    format?: CopyFormat,
+  ): Promise<void>;
 }
 
 export interface Db extends Queryable {
@@ -36,6 +43,8 @@ export interface Db extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+export type CopyFormat = 'csv' | 'text';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_.]*$/;
 

@@ -1,7 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { err, ok, type Result } from '../core/result.js';
-import { copyTarget, type Db, type Queryable, type QueryResult, type Statement } from './db.js';
+import {
+  type CopyFormat,
+  copyTarget,
+  type Db,
+  type Queryable,
+  type QueryResult,
+  type Statement,
+} from './db.js';
 import { acquireLock } from './lockFile.js';
 
 const parsers = {
@@ -54,9 +61,10 @@ export async function openPglite(opts: PgliteOptions): Promise<Result<Db, string
     async copyFrom(
       table: string,
       columns: readonly string[],
-      csvChunks: AsyncIterable<string>,
+      chunks: AsyncIterable<string>,
+      format: CopyFormat = 'csv',
     ): Promise<void> {
-      const sql = `${copyTarget(table, columns)} FROM '/dev/blob' WITH (FORMAT csv)`;
+      const sql = `${copyTarget(table, columns)} FROM '/dev/blob' WITH (FORMAT ${format})`;
       let parts: string[] = [];
       let size = 0;
       const flush = async () => {
@@ -66,7 +74,7 @@ export async function openPglite(opts: PgliteOptions): Promise<Result<Db, string
         size = 0;
         await c.query(sql, [], { blob });
       };
-      for await (const chunk of csvChunks) {
+      for await (const chunk of chunks) {
         parts.push(chunk);
         size += chunk.length;
         if (size >= COPY_BLOB_CHARS) await flush();

@@ -2,7 +2,14 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyStream } from 'pg-copy-streams';
-import { copyTarget, type Db, type Queryable, type QueryResult, type Statement } from './db.js';
+import {
+  type CopyFormat,
+  copyTarget,
+  type Db,
+  type Queryable,
+  type QueryResult,
+  type Statement,
+} from './db.js';
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -23,8 +30,8 @@ export interface PostgresOptions {
 }
 
 /** COPY … FROM STDIN on one connection; `pipeline` waits for the server when it is slower (backpressure). */
-async function copyOn(client: pg.PoolClient, sql: string, csvChunks: AsyncIterable<string>): Promise<void> {
-  await pipeline(Readable.from(csvChunks), client.query(copyStream(sql)));
+async function copyOn(client: pg.PoolClient, sql: string, chunks: AsyncIterable<string>): Promise<void> {
+  await pipeline(Readable.from(chunks), client.query(copyStream(sql)));
 }
 
 export function openPostgres(opts: PostgresOptions): Db {
@@ -57,14 +64,15 @@ export function openPostgres(opts: PostgresOptions): Db {
     async copyFrom(
       table: string,
       columns: readonly string[],
-      csvChunks: AsyncIterable<string>,
+      chunks: AsyncIterable<string>,
+      format: CopyFormat = 'csv',
     ): Promise<void> {
-      const sql = `${copyTarget(table, columns)} FROM STDIN WITH (FORMAT csv)`;
-      if (!(c instanceof pg.Pool)) return copyOn(c, sql, csvChunks);
+      const sql = `${copyTarget(table, columns)} FROM STDIN WITH (FORMAT ${format})`;
+      if (!(c instanceof pg.Pool)) return copyOn(c, sql, chunks);
       const client = await c.connect();
       let failed = false;
       try {
-        await copyOn(client, sql, csvChunks);
+        await copyOn(client, sql, chunks);
       } catch (e) {
         failed = true;
         throw e;

@@ -30,27 +30,33 @@ export function parseColumnMap<F extends string>(
   return ok(out);
 }
 
+/** Where each field is in a record: the index of its column. A field with no column is absent. */
+export type ColumnIndex<F extends string> = Partial<Record<F, number>>;
+
 /**
- * Which key of a record each field reads: the `--map` choice (exact name, else the same name
- * compared loosely), else the first alias present. A field with no column is left out.
+ * Which column each field reads: the `--map` choice (exact name, else the same name compared
+ * loosely), else the first alias present.
  */
 export function resolveColumns<F extends string>(
   keys: readonly string[],
   specs: readonly FieldSpec<F>[],
   map: ColumnMap<F>,
-): ColumnMap<F> {
-  const byLooseName = new Map<string, string>();
-  for (const k of keys) if (!byLooseName.has(headerKey(k))) byLooseName.set(headerKey(k), k);
-  const out: ColumnMap<F> = {};
+): ColumnIndex<F> {
+  const byLooseName = new Map<string, number>();
+  keys.forEach((k, i) => {
+    if (!byLooseName.has(headerKey(k))) byLooseName.set(headerKey(k), i);
+  });
+  const out: ColumnIndex<F> = {};
   for (const { field, aliases } of specs) {
     const wanted = map[field];
-    const key =
+    const exact = wanted === undefined ? -1 : keys.indexOf(wanted);
+    const index =
       wanted !== undefined
-        ? keys.includes(wanted)
-          ? wanted
+        ? exact !== -1
+          ? exact
           : byLooseName.get(headerKey(wanted))
-        : aliases.map((a) => byLooseName.get(headerKey(a))).find((k) => k !== undefined);
-    if (key !== undefined) out[field] = key;
+        : aliases.map((a) => byLooseName.get(headerKey(a))).find((i) => i !== undefined);
+    if (index !== undefined) out[field] = index;
   }
   return out;
 }
@@ -59,23 +65,18 @@ export function resolveColumns<F extends string>(
 export function columnResolver<F extends string>(
   specs: readonly FieldSpec<F>[],
   map: ColumnMap<F>,
-): (record: Record<string, unknown>) => ColumnMap<F> {
-  let keys: string[] = [];
-  let columns: ColumnMap<F> = resolveColumns(keys, specs, map);
-  return (record) => {
-    if (!sameKeys(record, keys)) {
-      keys = Object.keys(record);
-      columns = resolveColumns(keys, specs, map);
-    }
+): (keys: readonly string[]) => ColumnIndex<F> {
+  let last: readonly string[] = [];
+  let columns: ColumnIndex<F> = resolveColumns(last, specs, map);
+  return (keys) => {
+    if (keys !== last && !sameKeys(keys, last)) columns = resolveColumns(keys, specs, map);
+    last = keys;
     return columns;
   };
 }
 
-function sameKeys(record: Record<string, unknown>, keys: readonly string[]): boolean {
-  let i = 0;
-  for (const k in record) {
-    if (keys[i] !== k) return false;
-    i++;
-  }
-  return i === keys.length;
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

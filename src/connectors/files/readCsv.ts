@@ -94,9 +94,7 @@ function toRow(header: readonly string[], rec: readonly string[], line: number, 
       error: `expected ${header.length} fields (as in the header), found ${rec.length}`,
       payload: toCsvLine(rec, delimiter),
     };
-  const record: Record<string, unknown> = Object.create(null);
-  for (let i = 0; i < header.length; i++) record[header[i]!] = rec[i];
-  return { line, record };
+  return { line, keys: header, values: rec.length === header.length ? rec : rec.slice(0, header.length) };
 }
 
 /** Header names, trimmed; an empty one is `column_<n>`, a repeated one gets `_2`, `_3` … */

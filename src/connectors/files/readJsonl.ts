@@ -24,7 +24,8 @@ export async function* readJsonl(path: string): RowBatches {
         out.push({ line, error: `not valid JSON: ${(e as Error).message}`, payload: text });
         continue;
       }
-      if (isObject(value)) out.push({ line, record: value });
+      if (isObject(value))
+        out.push({ line, keys: Object.keys(value), values: Object.values(value), json: text });
       else out.push({ line, error: 'not a JSON object', payload: text });
     }
     if (out.length > 0) yield out;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { FileRow } from './fileRow.js';
+import { type FileRow, recordJson } from './fileRow.js';
 import { fileFormat, readRows } from './readRows.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'leadhouse-rows-'));
@@ -19,8 +19,7 @@ async function rows(name: string, text: string): Promise<FileRow[]> {
   return out;
 }
 
-const summary = (r: FileRow) =>
-  'error' in r ? `${r.line}! ${r.error}` : `${r.line} ${JSON.stringify(r.record)}`;
+const summary = (r: FileRow) => ('error' in r ? `${r.line}! ${r.error}` : `${r.line} ${recordJson(r)}`);
 
 test('CSV rows carry the line they start on: blank lines, quoted newlines, CRLF', async () => {
   const text = 'a,b\n1,2\n\n"x\ny",3\n4,"5 ""five"""\n';

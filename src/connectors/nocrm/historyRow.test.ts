@@ -5,8 +5,10 @@ import { readStatedTime } from '../files/statedTime.js';
 import { HISTORY_FIELD_NAMES, HISTORY_FIELDS, historyRow, historyType } from './historyRow.js';
 
 const HEADER = ['Lead ID', 'Action Type', 'From Step', 'To Step', 'Status', 'Amount', 'User', 'Date'];
-const columns = resolveColumns(HEADER, HISTORY_FIELDS, {});
 const at = { file: 'history.csv', line: 7 };
+/** historyRow over a record given as an object (its keys are the header). */
+const mapped = (record: Record<string, unknown>, where = at) =>
+  historyRow(Object.values(record), resolveColumns(Object.keys(record), HISTORY_FIELDS, {}), where);
 const rec = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
   'Lead ID': '31337',
   'Action Type': 'step_changed',
@@ -20,24 +22,18 @@ const rec = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
 });
 
 test('header aliases are matched loosely', () => {
-  assert.deepEqual(columns, {
-    lead_id: 'Lead ID',
-    action: 'Action Type',
-    from_step: 'From Step',
-    to_step: 'To Step',
-    status: 'Status',
-    amount: 'Amount',
-    user: 'User',
-    timestamp: 'Date',
+  assert.deepEqual(resolveColumns(HEADER, HISTORY_FIELDS, {}), {
+    lead_id: 0,
+    action: 1,
+    from_step: 2,
+    to_step: 3,
+    status: 4,
+    amount: 5,
+    user: 6,
+    timestamp: 7,
   });
   const other = resolveColumns(['id_lead', 'TYPE', 'created_at', 'user_email', 'step'], HISTORY_FIELDS, {});
-  assert.deepEqual(other, {
-    lead_id: 'id_lead',
-    action: 'TYPE',
-    to_step: 'step',
-    user: 'user_email',
-    timestamp: 'created_at',
-  });
+  assert.deepEqual(other, { lead_id: 0, action: 1, to_step: 4, user: 3, timestamp: 2 });
 });
 
 test('--map overrides the aliases and names unknown fields', () => {
@@ -45,8 +41,8 @@ test('--map overrides the aliases and names unknown fields', () => {
   assert.ok(map.ok);
   assert.deepEqual(map.value, { lead_id: 'Ref', timestamp: 'Fecha y hora' });
   const cols = resolveColumns(['Ref', 'lead_id', 'action', 'fecha_y_hora'], HISTORY_FIELDS, map.value);
-  assert.equal(cols.lead_id, 'Ref');
-  assert.equal(cols.timestamp, 'fecha_y_hora', 'a --map name is matched loosely too');
+  assert.equal(cols.lead_id, 0);
+  assert.equal(cols.timestamp, 3, 'a --map name is matched loosely too');
   const bad = parseColumnMap('lead=Ref', HISTORY_FIELD_NAMES);
   assert.ok(!bad.ok);
   assert.match(bad.error, /unknown field "lead"/);
@@ -54,7 +50,7 @@ test('--map overrides the aliases and names unknown fields', () => {
 });
 
 test('a step change becomes a lead.step_changed event stating only what the row fills', () => {
-  const r = historyRow(rec(), columns, at);
+  const r = mapped(rec());
   assert.ok(r.ok);
   assert.equal(r.value.leadId, '31337');
   assert.equal(r.value.type, 'lead.step_changed');
@@ -73,19 +69,17 @@ test('a step change becomes a lead.step_changed event stating only what the row 
     from_step: 'Incoming',
   });
   assert.match(r.value.externalId, /^import:[0-9a-f]{40}$/);
-  const comment = historyRow(
+  const comment = mapped(
     rec({ 'Action Type': 'comment', 'From Step': '', 'To Step': '', Status: '', Amount: '' }),
-    columns,
-    at,
   );
   assert.ok(comment.ok);
   assert.deepEqual(comment.value.data, { actor_email: 'stef@example.com' });
 });
 
 test('the external id depends on the row, not on where it sits in the file', () => {
-  const a = historyRow(rec(), columns, at);
-  const b = historyRow(rec({ Date: '2025-03-31T23:30:00' }), columns, { file: 'other.csv', line: 99 });
-  const c = historyRow(rec({ Amount: '12500.51' }), columns, at);
+  const a = mapped(rec());
+  const b = mapped(rec({ Date: '2025-03-31T23:30:00' }), { file: 'other.csv', line: 99 });
+  const c = mapped(rec({ Amount: '12500.51' }));
   assert.ok(a.ok && b.ok && c.ok);
   assert.equal(a.value.externalId, b.value.externalId, 'same action, same time written another way');
   assert.notEqual(a.value.externalId, c.value.externalId);
@@ -110,16 +104,16 @@ test('actions map to unified types', () => {
 });
 
 test('assignment names the owner; a status action without a status column states it', () => {
-  const assigned = historyRow(rec({ 'Action Type': 'assigned', User: 'Ana@Office.example' }), columns, at);
+  const assigned = mapped(rec({ 'Action Type': 'assigned', User: 'Ana@Office.example' }));
   assert.ok(assigned.ok);
   assert.equal(assigned.value.data.owner_email, 'ana@office.example');
-  const won = historyRow(rec({ 'Action Type': 'won', Status: '' }), columns, at);
+  const won = mapped(rec({ 'Action Type': 'won', Status: '' }));
   assert.ok(won.ok);
   assert.equal(won.value.data.status, 'won');
-  const unassigned = historyRow(rec({ 'Action Type': 'unassigned' }), columns, at);
+  const unassigned = mapped(rec({ 'Action Type': 'unassigned' }));
   assert.ok(unassigned.ok);
   assert.equal(unassigned.value.data.owner_email, null);
-  const byName = historyRow(rec({ User: 'Stef Martin' }), columns, at);
+  const byName = mapped(rec({ User: 'Stef Martin' }));
   assert.ok(byName.ok);
   assert.equal(byName.value.data.actor_email, undefined);
   assert.equal(byName.value.meta['user'], 'Stef Martin');
@@ -127,7 +121,7 @@ test('assignment names the owner; a status action without a status column states
 
 test('bad rows are refused with a reason naming the field', () => {
   const reason = (over: Record<string, unknown>) => {
-    const r = historyRow(rec(over), columns, at);
+    const r = mapped(rec(over));
     assert.ok(!r.ok, JSON.stringify(over));
     return r.error;
   };
@@ -143,11 +137,13 @@ test('bad rows are refused with a reason naming the field', () => {
 });
 
 test('JSON values: numbers are read as text, null states nothing', () => {
-  const r = historyRow(
-    { lead_id: 42, action: 'step_changed', amount: 1500.5, to_step: null, timestamp: '2025-04-01T10:00:00Z' },
-    resolveColumns(['lead_id', 'action', 'amount', 'to_step', 'timestamp'], HISTORY_FIELDS, {}),
-    at,
-  );
+  const r = mapped({
+    lead_id: 42,
+    action: 'step_changed',
+    amount: 1500.5,
+    to_step: null,
+    timestamp: '2025-04-01T10:00:00Z',
+  });
   assert.ok(r.ok);
   assert.equal(r.value.leadId, '42');
   assert.deepEqual(r.value.data, { amount: '1500.5' });
@@ -164,6 +160,13 @@ test('timestamps: zoned ones become UTC instants, zone-less ones stay wall-clock
     ['2025-03-31 23:30', '2025-03-31T23:30:00.000', false],
     ['2025-03-31T23:30:15.123456', '2025-03-31T23:30:15.123', false],
     ['2025-03-31', '2025-03-31T00:00:00.000', false],
+    ['2025-03-31 23:30:00', '2025-03-31T23:30:00.000', false],
+    ['2024-02-29T10:00:00', '2024-02-29T10:00:00.000', false],
+    ['2025-02-29 10:00:00', undefined],
+    ['2025-13-01 10:00:00', undefined],
+    ['2025-04-31 10:00:00', undefined],
+    ['2025-03-31 23:60:00', undefined],
+    ['2025-03-3a 23:30:00', undefined],
     ['2025-02-29 10:00', undefined],
     ['2025-03-31 24:00', undefined],
     ['31/03/2025', undefined],

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import type { LeadData, UnifiedType } from '../../core/events.js';
 import { err, ok, type Result } from '../../core/result.js';
-import type { ColumnMap, FieldSpec } from '../files/columnMap.js';
+import type { ColumnIndex, FieldSpec } from '../files/columnMap.js';
 import { readStatedTime, type StatedTime } from '../files/statedTime.js';
 
 /** The canonical columns of noCRM's action-history export. */
@@ -78,20 +78,26 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 class RowError extends Error {}
 
+/** sha1 hex; the one-shot `crypto.hash` (Node ≥ 20.12) is several times cheaper per row. */
+const sha1: (s: string) => string =
+  typeof crypto.hash === 'function'
+    ? (s) => crypto.hash('sha1', s)
+    : (s) => crypto.createHash('sha1').update(s).digest('hex');
+
 /**
- * Maps one record of the export (keyed by its own column names; `columns` says which key holds
- * which field) to a history row, or says why it cannot: the reason names the field.
+ * Maps one record of the export (its values; `columns` says which one holds which field) to a
+ * history row, or says why it cannot: the reason names the field.
  * An empty cell states nothing: only the fields a row fills become keys of `data`.
  */
 export function historyRow(
-  record: Record<string, unknown>,
-  columns: ColumnMap<HistoryField>,
+  values: readonly unknown[],
+  columns: ColumnIndex<HistoryField>,
   at: { file: string; line: number },
 ): Result<HistoryRow, string> {
   try {
     const cell = (f: HistoryField) => {
-      const key = columns[f];
-      return key === undefined ? undefined : text(f, record[key]);
+      const i = columns[f];
+      return i === undefined ? undefined : text(f, values[i]);
     };
     const leadId = cell('lead_id');
     if (leadId === undefined) return err('lead_id is missing');
@@ -112,18 +118,21 @@ export function historyRow(
     const stepId = cell('step_id');
     if (stepId !== undefined && !/^-?\d{1,15}$/.test(stepId))
       return err(`step_id ${JSON.stringify(stepId)} is not an integer`);
-    const [fromStep, toStep, status, user, title, pipeline] = (
-      ['from_step', 'to_step', 'status', 'user', 'title', 'pipeline'] as const
-    ).map(cell);
+    const fromStep = cell('from_step');
+    const toStep = cell('to_step');
+    const status = cell('status');
+    const user = cell('user');
+    const title = cell('title');
+    const pipeline = cell('pipeline');
 
-    const type = historyType(action);
-    const email = user !== undefined && EMAIL.test(user) ? user.toLowerCase() : undefined;
+    const { type, statusInAction } = actionOf(action);
+    const email = user === undefined ? undefined : emailOf(user);
     const data: LeadData = {};
     if (title !== undefined) data.title = title;
     if (pipeline !== undefined) data.pipeline = pipeline;
     if (toStep !== undefined) data.step = toStep;
     if (stepId !== undefined) data.step_id = Number(stepId);
-    const stated = status ?? (type === 'lead.status_changed' ? statusInAction(action) : undefined);
+    const stated = status ?? statusInAction;
     if (stated !== undefined) data.status = stated;
     if (amount !== undefined) data.amount = amount;
     if (email !== undefined) data.actor_email = email;
@@ -147,7 +156,7 @@ export function historyRow(
       pipeline ?? null,
       stepId ?? null,
     ]);
-    const externalId = `import:${createHash('sha1').update(fingerprint).digest('hex')}`;
+    const externalId = `import:${sha1(fingerprint)}`;
     return ok({ externalId, leadId, type, time, data, meta });
   } catch (e) {
     if (e instanceof RowError) return err(e.message);
@@ -167,7 +176,27 @@ function text(field: HistoryField, v: unknown): string | undefined {
   throw new RowError(`${field} must be a single value, not ${Array.isArray(v) ? 'a list' : 'an object'}`);
 }
 
-function statusInAction(action: string): string | undefined {
+/** What an action name means (the export has a handful of them: remembered). */
+const actionOf = memo((action: string) => {
+  const type = historyType(action);
   const a = action.toLowerCase();
-  return STATUS_IN_ACTION.find(([re]) => re.test(a))?.[1];
+  const statusInAction =
+    type === 'lead.status_changed' ? STATUS_IN_ACTION.find(([re]) => re.test(a))?.[1] : undefined;
+  return { type, statusInAction };
+});
+
+/** The user as a lower-case e-mail, or undefined when it is not one (a few dozen users: remembered). */
+const emailOf = memo((user: string) => (EMAIL.test(user) ? user.toLowerCase() : undefined));
+
+/** Remembers `fn` for up to `max` distinct inputs, then starts over (memory stays bounded). */
+function memo<T>(fn: (s: string) => T, max = 10_000): (s: string) => T {
+  const seen = new Map<string, T>();
+  return (s) => {
+    const hit = seen.get(s);
+    if (hit !== undefined || seen.has(s)) return hit as T;
+    if (seen.size >= max) seen.clear();
+    const v = fn(s);
+    seen.set(s, v);
+    return v;
+  };
 }
