@@ -8,6 +8,7 @@ import type { ColumnMap } from '../src/connectors/files/columnMap.js';
 import type { FileFormat } from '../src/connectors/files/fileRow.js';
 import type { HistoryField } from '../src/connectors/nocrm/historyRow.js';
 import { type ImportResult, importHistory } from '../src/ingest/importHistory.js';
+import { replay } from '../src/projections/replay.js';
 import type { Db } from '../src/store/db.js';
 import { openPglite } from '../src/store/pglite.js';
 import { envelope, leadData, testApp } from './helpers/app.js';
@@ -363,6 +364,56 @@ for (const driver of testDrivers()) {
         "SELECT title FROM leadhouse.leads WHERE source_id = 'office_x' AND lead_id = '1001'",
       );
       assert.equal(lead.rows[0]?.title, title);
+    });
+
+    test('webhooks arriving during an import end in the projections a replay gives', async () => {
+      const lines = [HEADER];
+      for (let lead = 20_000; lead < 22_000; lead++) {
+        lines.push(`${lead},lead_created,,Incoming,todo,1000,ana@office.example,2025-05-01T09:00:00Z`);
+        lines.push(`${lead},step_changed,Incoming,Visit,todo,1000,ana@office.example,2025-05-02T09:00:00Z`);
+        lines.push(`${lead},step_changed,Visit,Offer,todo,1500,bob@office.example,2025-05-03T09:00:00Z`);
+      }
+      const app = await testApp(t.db);
+      try {
+        let done = false;
+        const importing = run('office_a', file('concurrent.csv', lines.join('\n'))).finally(() => {
+          done = true;
+        });
+        const answers: number[] = [];
+        for (let i = 0; !done || i < 5; i++) {
+          const id = 20_000 + ((i * 37) % 2000);
+          const res = await app.fastify.inject({
+            method: 'POST',
+            url: '/webhooks/office_a',
+            headers: { 'content-type': 'application/json' },
+            payload: JSON.stringify(
+              envelope(
+                'lead.step.changed',
+                leadData(id, {
+                  step: 'Signed',
+                  updated_at: `2025-05-04T09:00:${String(i % 60).padStart(2, '0')}.000Z`,
+                }),
+              ),
+            ),
+          });
+          answers.push(res.statusCode);
+        }
+        const r = await importing;
+        assert.equal(r.inserted, 6000);
+        assert.ok(
+          answers.every((c) => c === 200),
+          `all webhooks stored: ${answers.join(',')}`,
+        );
+      } finally {
+        await app.fastify.close();
+      }
+      const live = await snapshotProjections(t.db);
+      await replay(t.db);
+      assert.deepEqual(await snapshotProjections(t.db), live);
+      const signed = await t.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM leadhouse.leads WHERE source_id = 'office_a' AND lead_id >= '20000' AND lead_id < '22000' AND step = 'Signed'",
+      );
+      assert.ok((signed.rows[0]?.n ?? 0) >= 5, 'the later webhook step wins over the imported history');
     });
 
     test('webhook events and imported history of the same lead merge into one lead', async () => {

@@ -47,6 +47,15 @@ export interface ImportResult {
   ms: number;
 }
 
+/**
+ * Too many leads for advisory locks (one per lead, as single-event writers take): the import
+ * takes `leads` instead, once its events are in. A writer already recomputing finishes first
+ * (this waits for it) and its lead is then recomputed here with its event; a writer arriving
+ * later waits at its recompute — which begins by locking `leads` — until this commits, then sees
+ * these events. Owners are upserted before, so no row lock is held while waiting.
+ */
+const LOCK_LEADS = 'LOCK TABLE leadhouse.leads IN SHARE ROW EXCLUSIVE MODE';
+
 /** A file that cannot be imported at all (its columns): reported, nothing written. */
 class FileShapeError extends Error {}
 
@@ -70,10 +79,9 @@ export async function importHistory(db: Db, opts: ImportOptions): Promise<Result
       await tx.copyFrom('pg_temp.import_staging', STAGING_COLUMNS, stage(opts, path, counts), 'text');
       opts.onProgress?.({ phase: 'merge', rows: counts.rows, quarantined: counts.quarantined });
       const { inserted, leads } = await mergeStaging(tx, opts.sourceId, path, opts.timezone);
-      // Writers of single events wait here until this commits, then recompute with these events.
-      await tx.exec('LOCK TABLE leadhouse.leads, leadhouse.stage_changes IN SHARE ROW EXCLUSIVE MODE');
-      await recomputeLeads(tx, 'table');
       await upsertOwners(tx, await importedOwners(tx, opts.sourceId));
+      await tx.exec(LOCK_LEADS);
+      await recomputeLeads(tx, 'table');
       const result: ImportResult = {
         rows: counts.rows,
         inserted,
