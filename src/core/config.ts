@@ -30,7 +30,10 @@ const nocrmSchema = z
     /** Requests per UTC day this source may make (shared by every process on the database). */
     dailyQuota: z.coerce.number().int().min(1).default(2000),
     /** When `leadhouse serve` syncs this source through the API (cron syntax, in UTC). */
-    syncSchedule: z.string().refine(isCron, { message: 'not a cron expression (e.g. "0 3 * * *")' }).default('0 3 * * *'),
+    syncSchedule: z
+      .string()
+      .refine(isCron, { message: 'not a cron expression (e.g. "0 3 * * *")' })
+      .default('0 3 * * *'),
     /** How far before the last watermark an incremental sync starts again, in minutes. */
     overlapMinutes: z.coerce.number().int().min(0).max(1440).default(10),
     /** When `leadhouse serve` compares lead id sets to find deleted leads (cron, UTC). */
