@@ -6,9 +6,11 @@ const CARRIED = ['step', 'step_id', 'status', 'pipeline', 'amount', 'owner_email
 const COLUMNS = `source_id, lead_id, event_external_id, changed_at, seq, pipeline, from_step, to_step,
   from_step_id, to_step_id, from_status, to_status, amount, moved_by`;
 
-const w = `PARTITION BY e.source_id, e.entity_id ORDER BY ${EVENT_ORDER}`;
-const ff = (c: string) =>
-  `first_value(e.data->>'${c}') OVER (PARTITION BY e.source_id, e.entity_id, e.g_${c} ORDER BY ${EVENT_ORDER}) AS ${c}`;
+const W = `PARTITION BY e.source_id, e.entity_id ORDER BY ${EVENT_ORDER} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`;
+/** The values this field has been stated with so far, in event order (one window, one sort). */
+const stated = (c: string) => `array_agg(e.data->>'${c}') FILTER (WHERE e.data ? '${c}') OVER w AS a_${c}`;
+/** The latest of them: the value carried forward to this event (NULL when never stated). */
+const carried = (c: string) => `e.a_${c}[cardinality(e.a_${c})] AS ${c}`;
 
 /**
  * CTEs (after `keys`) computing `stage_new`: the stage history the events of the keyed leads
@@ -16,15 +18,16 @@ const ff = (c: string) =>
  */
 export const STAGE_CTES = `
 ev AS (
-  SELECT e.source_id, e.entity_id, e.external_id, e.occurred_at, e.data,
-    ${CARRIED.map((c) => `count(CASE WHEN e.data ? '${c}' THEN 1 END) OVER (${w}) AS g_${c}`).join(',\n    ')}
+  SELECT e.source_id, e.entity_id, e.external_id, e.occurred_at, e.data->>'actor_email' AS actor_email,
+    ${CARRIED.map(stated).join(',\n    ')}
   FROM leadhouse.events e
   JOIN keys k ON e.source_id = k.source_id AND e.entity_type = 'lead' AND e.entity_id = k.lead_id
   WHERE e.type <> 'lead.deleted'
+  WINDOW w AS (${W})
 ),
 state AS (
-  SELECT e.source_id, e.entity_id, e.external_id, e.occurred_at, e.data->>'actor_email' AS actor_email,
-    ${CARRIED.map(ff).join(',\n    ')}
+  SELECT e.source_id, e.entity_id, e.external_id, e.occurred_at, e.actor_email,
+    ${CARRIED.map(carried).join(',\n    ')}
   FROM ev e
 ),
 changes AS (
