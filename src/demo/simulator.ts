@@ -141,7 +141,7 @@ export async function seedHistory(
       const ev = queue[next++]!;
       result.sent++;
       try {
-        const res = await postWebhook(baseUrl, ev, { token: tokenFor(ev.sourceId) });
+        const res = await postWithRetry(baseUrl, ev, tokenFor(ev.sourceId));
         unreachable = 0;
         if (res.status >= 200 && res.status < 300) result.ok++;
         else if (++result.failed <= 3)
@@ -157,4 +157,20 @@ export async function seedHistory(
   await Promise.all(Array.from({ length: workers }, worker));
   opts.logger?.info({ ...result, planned: queue.length }, 'demo history seeded');
   return result;
+}
+
+/**
+ * Like noCRM, retry a delivery that did not get through (no answer, or a 5xx such as the 503 a
+ * busy or restarting server gives): up to three attempts, backing off a little each time.
+ */
+async function postWithRetry(baseUrl: string, ev: SimEvent, token: string | undefined) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await postWebhook(baseUrl, ev, { token });
+      if (res.status < 500 || attempt >= 3) return res;
+    } catch (thrown) {
+      if (attempt >= 3) throw thrown;
+    }
+    await new Promise((r) => setTimeout(r, 100 * attempt));
+  }
 }
