@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { App } from '../src/server/app.js';
-import { API_TOKEN, envelope, leadData, testApp } from './helpers/app.js';
+import { API_TOKEN, envelope, leadData, postWebhook, testApp } from './helpers/app.js';
 import { type TestDb, testDrivers } from './helpers/testDb.js';
 
 const AUTH = { authorization: `Bearer ${API_TOKEN}` };
@@ -16,13 +16,7 @@ for (const driver of testDrivers()) {
     before(async () => {
       t = await driver.open();
       app = await testApp(t.db);
-      const post = (body: unknown) =>
-        app.fastify.inject({
-          method: 'POST',
-          url: '/webhooks/office_a',
-          headers: { 'content-type': 'application/json' },
-          payload: JSON.stringify(body),
-        });
+      const post = (body: unknown) => postWebhook(app, body);
       // 25 leads; lead 1 moves twice and is won; lead 2 belongs to another owner; lead 3 is deleted.
       for (let i = 1; i <= 25; i++) {
         const at = new Date(Date.UTC(2025, 2, 1, 9, i)).toISOString();

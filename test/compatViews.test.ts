@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { App } from '../src/server/app.js';
-import { envelope, leadData, testApp } from './helpers/app.js';
+import { envelope, leadData, postWebhook, testApp } from './helpers/app.js';
 import { type TestDb, testDrivers } from './helpers/testDb.js';
 
 /** The seed's tables (shared/seeds/000 §1, and the reference schema for lead_deleted): name → type. */
@@ -85,13 +85,7 @@ for (const driver of testDrivers()) {
   describe(`seed-compatible views (${driver.name})`, () => {
     let t: TestDb;
     let app: App;
-    const post = (body: unknown) =>
-      app.fastify.inject({
-        method: 'POST',
-        url: '/webhook/office_a',
-        headers: { 'content-type': 'application/json' },
-        payload: JSON.stringify(body),
-      });
+    const post = (body: unknown) => postWebhook(app, body, '/webhook/office_a');
 
     before(async () => {
       t = await driver.open();

@@ -6,7 +6,7 @@ import { apiFor, runSync, type SyncEvent } from '../src/connectors/nocrm/sync/ru
 import { type NocrmSourceConfig, nocrmSource } from '../src/core/config.js';
 import { syncSources } from '../src/projections/compatViews.js';
 import { FakeNocrmApi } from './fakes/fakeNocrmApi.js';
-import { envelope, leadData, testApp } from './helpers/app.js';
+import { envelope, leadData, postWebhook, testApp } from './helpers/app.js';
 import { type TestDb, testDrivers } from './helpers/testDb.js';
 
 const KEY = 'fake-api-key';
@@ -174,18 +174,16 @@ for (const driver of testDrivers()) {
       const app = await testApp(t.db, { sources: { office_a: src } });
       const lead = fake.leads.get(31020)!;
       const newer = new Date(new Date(lead.updated_at).getTime() + 86_400_000).toISOString();
-      const res = await app.fastify.inject({
-        method: 'POST',
-        url: '/webhooks/office_a',
-        headers: { 'content-type': 'application/json' },
-        payload: JSON.stringify(
-          envelope(
-            'lead.step.changed',
-            leadData(31020, { step: 'Reserva', step_id: 1106, updated_at: newer }),
-            { key: KEY },
-          ),
+      const res = await postWebhook(
+        app,
+        envelope(
+          'lead.step.changed',
+          leadData(31020, { step: 'Reserva', step_id: 1106, updated_at: newer }),
+          {
+            key: KEY,
+          },
         ),
-      });
+      );
       assert.equal(res.statusCode, 200, res.body);
       await runSync(t.db, 'office_a', src, { now, sleep });
       const { rows } = await t.db.query<{ step: string; event_count: number; title: string }>(

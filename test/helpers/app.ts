@@ -81,3 +81,13 @@ export async function countEvents(db: Db): Promise<number> {
   const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM leadhouse.events');
   return rows[0]!.n;
 }
+
+/** POSTs a JSON body to a webhook path of an app in process (`/webhooks/office_a` by default). */
+export function postWebhook(app: App, body: unknown, url = '/webhooks/office_a') {
+  return app.fastify.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
+}
