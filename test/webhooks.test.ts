@@ -76,6 +76,19 @@ for (const driver of testDrivers()) {
       assert.equal(await countEvents(t.db), before);
     });
 
+    test('JSON with a charset, any case, or as +json is accepted', async () => {
+      for (const ct of [
+        'application/json; charset=utf-8',
+        'Application/JSON',
+        'application/vnd.nocrm+json; charset=UTF-8',
+      ]) {
+        const res = await post('/webhooks/office_a', envelope('lead.creation', leadData(40)), {
+          'content-type': ct,
+        });
+        assert.equal(res.statusCode, 200, `${ct}: ${res.body}`);
+      }
+    });
+
     test('signature is case-insensitive hex', async () => {
       const body = envelope('lead.creation', leadData(4));
       body.webhook_event['signature'] = String(body.webhook_event['signature']).toUpperCase();

@@ -36,10 +36,14 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookDeps): Pr
   };
 
   app.removeAllContentTypeParsers();
+  const raw = (_req: unknown, body: Buffer, done: (e: null, b: Buffer) => void) => done(null, body);
+  // A string matches the media type whatever its parameters (`; charset=utf-8`); the RegExp takes
+  // the `application/…+json` family.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, raw);
   app.addContentTypeParser(
-    /^application\/([a-z.+-]*\+)?json$/,
+    /^application\/[a-z0-9.+-]+\+json(\s*;.*)?$/i,
     { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT },
-    (_req, body, done) => done(null, body),
+    raw,
   );
 
   // Before the body is read: unknown sources and bad tokens are refused without reading it.
