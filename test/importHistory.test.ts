@@ -11,7 +11,7 @@ import { type ImportResult, importHistory } from '../src/ingest/importHistory.js
 import { replay } from '../src/projections/replay.js';
 import type { Db } from '../src/store/db.js';
 import { openPglite } from '../src/store/pglite.js';
-import { envelope, leadData, testApp } from './helpers/app.js';
+import { envelope, leadData, postWebhook, testApp } from './helpers/app.js';
 import { snapshotProjections } from './helpers/history.js';
 import { type TestDb, testDrivers } from './helpers/testDb.js';
 
@@ -382,20 +382,16 @@ for (const driver of testDrivers()) {
         const answers: number[] = [];
         for (let i = 0; !done || i < 5; i++) {
           const id = 20_000 + ((i * 37) % 2000);
-          const res = await app.fastify.inject({
-            method: 'POST',
-            url: '/webhooks/office_a',
-            headers: { 'content-type': 'application/json' },
-            payload: JSON.stringify(
-              envelope(
-                'lead.step.changed',
-                leadData(id, {
-                  step: 'Signed',
-                  updated_at: `2025-05-04T09:00:${String(i % 60).padStart(2, '0')}.000Z`,
-                }),
-              ),
+          const res = await postWebhook(
+            app,
+            envelope(
+              'lead.step.changed',
+              leadData(id, {
+                step: 'Signed',
+                updated_at: `2025-05-04T09:00:${String(i % 60).padStart(2, '0')}.000Z`,
+              }),
             ),
-          });
+          );
           answers.push(res.statusCode);
         }
         const r = await importing;
@@ -419,20 +415,16 @@ for (const driver of testDrivers()) {
     test('webhook events and imported history of the same lead merge into one lead', async () => {
       const app = await testApp(t.db);
       try {
-        const res = await app.fastify.inject({
-          method: 'POST',
-          url: '/webhooks/office_a',
-          headers: { 'content-type': 'application/json' },
-          payload: JSON.stringify(
-            envelope(
-              'lead.creation',
-              leadData(9001, {
-                created_at: '2025-03-04T09:12:33.000Z',
-                updated_at: '2025-03-04T09:12:33.000Z',
-              }),
-            ),
+        const res = await postWebhook(
+          app,
+          envelope(
+            'lead.creation',
+            leadData(9001, {
+              created_at: '2025-03-04T09:12:33.000Z',
+              updated_at: '2025-03-04T09:12:33.000Z',
+            }),
           ),
-        });
+        );
         assert.equal(res.statusCode, 200, res.body);
       } finally {
         await app.fastify.close();
