@@ -3,9 +3,10 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { nocrmSource, type SourceConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
+import { runGenerate } from '../../demo/bulk/runGenerate.js';
 import { LiveSimulator, type OfficeSpec, seedHistory } from '../../demo/simulator.js';
 import { startServer } from '../../server/start.js';
-import { configFrom, fail, onShutdown } from '../context.js';
+import { cliLogger, configFrom, fail, onShutdown, openPrepared } from '../context.js';
 
 const OFFICES: OfficeSpec[] = [
   { sourceId: 'office_a', apiKey: 'demo-key-office-a', subdomain: 'office-a', agents: 6, seed: 11 },
@@ -22,9 +23,22 @@ export function registerDemo(program: Command): void {
     .option('--history <events>', 'events per office to seed on an empty database', '600')
     .option('--rate <events-per-minute>', 'pace of the live simulator, all offices together', '60')
     .option('--no-simulate', 'serve the demo data without the live simulator')
+    .option(
+      '--generate <leads>',
+      'load this many generated leads (3 years, through the event log), then exit',
+    )
+    .option('--append', 'with --generate: add to a database that already has leads')
     .action(
       async (
-        opts: { port?: string; database?: string; history: string; rate: string; simulate: boolean },
+        opts: {
+          port?: string;
+          database?: string;
+          history: string;
+          rate: string;
+          simulate: boolean;
+          generate?: string;
+          append?: boolean;
+        },
         cmd: Command,
       ) => {
         const demoSources: Record<string, SourceConfig> = Object.fromEntries(
@@ -39,6 +53,17 @@ export function registerDemo(program: Command): void {
         });
         const token = base.apiToken ?? `demo-${randomBytes(12).toString('hex')}`;
         const config = { ...base, apiToken: token, sources: { ...demoSources, ...base.sources } };
+        if (opts.generate !== undefined) {
+          const leads = Number(opts.generate);
+          if (!Number.isSafeInteger(leads) || leads <= 0)
+            fail('--generate: expected a positive number of leads');
+          const db = await openPrepared(config, cliLogger(config));
+          const r = await runGenerate(db, { leads, append: opts.append === true }, process.stderr);
+          await db.close();
+          if (!r.ok) fail(r.error);
+          process.stdout.write(`${JSON.stringify(r.value)}\n`);
+          return;
+        }
         const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
         const server = await startServer(config, log);
         if (!server.ok) fail(server.error);
