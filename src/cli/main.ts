@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { VERSION } from '../core/version.js';
 import { registerDemo } from './commands/demo.js';
 import { registerImport } from './commands/import.js';
 import { registerMigrate } from './commands/migrate.js';
@@ -9,7 +10,7 @@ import { registerSync } from './commands/sync.js';
 
 const program = new Command('leadhouse')
   .description('Self-hosted CRM data hub: one event log, live sales KPIs, BI views')
-  .version('0.1.0')
+  .version(VERSION)
   .option('-c, --config <path>', 'configuration file (default: $LEADHOUSE_CONFIG or ./leadhouse.yaml)')
   .showHelpAfterError();
 

@@ -41,6 +41,8 @@ const nocrmSchema = z
       .string()
       .refine(isCron, { message: 'not a cron expression (e.g. "0 4 * * 0")' })
       .default('0 4 * * 0'),
+    /** The funnel's stage order (step names, first to last); default: the synced /steps positions. */
+    stages: z.array(z.string().min(1)).min(1).optional(),
   })
   .strict();
 

@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'missing_signature'
   | 'invalid_token'
   | 'not_found'
+  | 'unknown_metric'
+  | 'conflict'
   | 'unknown_source'
   | 'unsupported_media_type'
   | 'payload_too_large'

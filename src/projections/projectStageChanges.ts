@@ -1,5 +1,4 @@
-import type { Queryable } from '../store/db.js';
-import { EVENT_ORDER, type KeyScope, keyParams, keysCte, type LeadKey } from './leadKeys.js';
+import { EVENT_ORDER } from './leadKeys.js';
 
 /** Each value carried forward from the latest event (by event time) that stated it. */
 const CARRIED = ['step', 'step_id', 'status', 'pipeline', 'amount', 'owner_email'] as const;
@@ -73,18 +72,3 @@ DELETE FROM leadhouse.stage_changes sc USING keys k
 WHERE sc.source_id = k.source_id AND sc.lead_id = k.lead_id
   AND NOT EXISTS (SELECT 1 FROM stage_new n WHERE n.source_id = sc.source_id AND n.lead_id = sc.lead_id
                   AND n.event_external_id = sc.event_external_id)`;
-
-const sql = (scope: KeyScope) => `WITH ${keysCte(scope)},${STAGE_CTES},${STAGE_APPLY}`;
-const STATEMENTS: Record<KeyScope, string> = { given: sql('given'), all: sql('all'), table: sql('table') };
-
-/**
- * Rebuilds the stage history of the given leads. A late (out-of-order) event lands in its place
- * and the rows after it are recomputed, so the history is the same whatever the arrival order.
- */
-export async function projectStageChanges(
-  tx: Queryable,
-  keys: readonly LeadKey[] | 'all' | 'table',
-): Promise<void> {
-  if (keys === 'all' || keys === 'table') await tx.query(STATEMENTS[keys]);
-  else if (keys.length > 0) await tx.query(STATEMENTS.given, keyParams(keys));
-}

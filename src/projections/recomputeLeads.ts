@@ -4,7 +4,7 @@ import { LEADS_UPSERT } from './projectLeads.js';
 import { STAGE_APPLY, STAGE_CTES } from './projectStageChanges.js';
 
 const sql = (scope: KeyScope) =>
-  `WITH ${keysCte(scope)},\nleads_up AS (${LEADS_UPSERT}\n),${STAGE_CTES},${STAGE_APPLY}`;
+  `WITH ${keysCte(scope)},${STAGE_CTES},\nleads_up AS (${LEADS_UPSERT}\n),${STAGE_APPLY}`;
 const STATEMENTS: Record<KeyScope, string> = { given: sql('given'), all: sql('all'), table: sql('table') };
 /** The ingest hot path: prepared once per connection. */
 const GIVEN = { name: 'leadhouse_recompute_leads', text: STATEMENTS.given };

@@ -1,14 +1,18 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
+import { VERSION } from '../core/version.js';
 import { IngestBatcher } from '../ingest/batcher.js';
 import type { Db } from '../store/db.js';
 import { bearerAuth } from './auth.js';
 import { installErrorHandlers } from './errors.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { registerOpenApi } from './openapi.js';
 import { eventRoutes } from './routes/events.js';
+import { goalRoutes } from './routes/goals.js';
 import { healthRoutes } from './routes/health.js';
 import { leadRoutes } from './routes/leads.js';
+import { metricRoutes } from './routes/metrics.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 export interface AppDeps {
@@ -42,6 +46,7 @@ export async function buildApp({ config, db, log }: AppDeps): Promise<App> {
     forceCloseConnections: 'idle',
   });
   installErrorHandlers(fastify);
+  await registerOpenApi(fastify, VERSION);
 
   await fastify.register(healthRoutes, { db, metrics });
   await fastify.register(webhookRoutes, { sources: config.sources, batcher, metrics, log });
@@ -50,6 +55,8 @@ export async function buildApp({ config, db, log }: AppDeps): Promise<App> {
       api.addHook('onRequest', bearerAuth(config.apiToken, config.demo));
       await api.register(leadRoutes, { db });
       await api.register(eventRoutes, { db });
+      await api.register(metricRoutes, { db, config });
+      await api.register(goalRoutes, { db, config });
     },
     { prefix: '/api/v1' },
   );

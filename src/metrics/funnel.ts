@@ -1,0 +1,60 @@
+import { leadFilters, sourceCond } from './filters.js';
+import { LEAD_DIMENSION_SQL, LIVE } from './leadFacts.js';
+import { groupKeys, rounded } from './leadMeasures.js';
+import { period } from './period.js';
+import { runSql } from './runSql.js';
+import { SqlParams } from './sqlParams.js';
+import { STEP_NAME, stageOrderCtes } from './stageOrder.js';
+import type { MetricDefinition, MetricParams } from './types.js';
+import { LIVE_FRESHNESS } from './volume.js';
+
+function funnelSql(p: MetricParams): { text: string; values: unknown[] } {
+  const sql = new SqlParams();
+  const per = period(sql, p);
+  const keys = groupKeys(p);
+  const cohortKeys = [
+    ...(p.bucket ? [`${per.bucket('l.created_at', p.bucket)} AS ${p.bucket}`] : []),
+    ...p.dimensions.map((d) => `${LEAD_DIMENSION_SQL[d]} AS ${d}`),
+  ];
+  const k = (a: string) => keys.map((x) => `${a}.${x}`);
+  const part = keys.length > 0 ? `PARTITION BY ${k('c').join(', ')}` : '';
+  const text = `
+WITH cohort AS (
+  SELECT ${['l.source_id', 'l.lead_id', ...cohortKeys].join(', ')} FROM leadhouse.leads l
+  WHERE ${LIVE} AND l.created_at >= ${per.lo} AND l.created_at < ${per.hi} AND ${leadFilters(sql, p)}),
+hist AS (
+  SELECT c.*, ${STEP_NAME('sc', 'sc.to_step', 'sc.to_step_id')} AS name, sc.to_step_id AS step_id
+  FROM cohort c JOIN leadhouse.stage_changes sc ON sc.source_id = c.source_id AND sc.lead_id = c.lead_id),
+seen AS (SELECT source_id, name, step_id FROM hist),
+${stageOrderCtes(sql, p)},
+reach AS (
+  SELECT ${['h.source_id', 'h.lead_id', ...k('h')].join(', ')}, max(o.position) AS top
+  FROM hist h JOIN ord o ON o.source_id = h.source_id AND o.name = h.name
+  GROUP BY ${['h.source_id', 'h.lead_id', ...k('h')].join(', ')}),
+counts AS (
+  SELECT ${[...k('r'), 'o.name AS stage'].join(', ')}, min(o.position) AS position,
+    count(r.lead_id) FILTER (WHERE r.top >= o.position) AS n
+  FROM ord o ${keys.length > 0 ? 'JOIN' : 'LEFT JOIN'} reach r ON r.source_id = o.source_id
+  WHERE ${sourceCond(sql, p, 'o.source_id')}
+  GROUP BY ${[...k('r'), 'o.name'].join(', ')})
+SELECT ${[...k('c'), 'c.stage', 'c.position'].join(', ')}, c.n::float8 AS value,
+  ${rounded(`c.n::numeric / NULLIF(lag(c.n) OVER (${part} ORDER BY c.position, c.stage), 0)`, 'ratio')} AS step_conversion,
+  ${rounded(`c.n::numeric / NULLIF(first_value(c.n) OVER (${part} ORDER BY c.position, c.stage), 0)`, 'ratio')} AS from_first
+FROM counts c ORDER BY ${[...k('c'), 'c.position', 'c.stage'].join(', ')}`;
+  return { text, values: sql.values };
+}
+
+export const funnelMetric: MetricDefinition = {
+  name: 'funnel',
+  title: 'Funnel',
+  family: 'conversion',
+  unit: 'count',
+  definition:
+    "Of the leads entered in the period, how many reached each stage, in the pipeline's stage order: a lead reached a stage when its stage history (its current stage included) holds that stage or a later one. step_conversion is a stage's count over the previous stage's; from_first over the first stage's. Stage order: the source's configured `stages:`, else the positions synced from the CRM, else the step ids.",
+  dimensions: ['source', 'owner', 'pipeline', 'channel'],
+  buckets: true,
+  filters: ['from', 'to', 'source', 'owner', 'pipeline'],
+  fixedKeys: ['stage', 'position'],
+  freshness: LIVE_FRESHNESS,
+  run: (db, p) => runSql(db, funnelSql(p)),
+};

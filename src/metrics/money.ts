@@ -1,0 +1,73 @@
+import { asOfSql } from './asOf.js';
+import { IS_WON } from './leadFacts.js';
+import { combinedSql } from './leadMeasures.js';
+import { runSql } from './runSql.js';
+import { DIMENSIONS, type Filter, type MetricDefinition } from './types.js';
+import { LIVE_FRESHNESS } from './volume.js';
+
+const FILTERS: readonly Filter[] = ['from', 'to', 'source', 'owner', 'pipeline'];
+const base = {
+  family: 'money',
+  unit: 'currency',
+  dimensions: DIMENSIONS,
+  buckets: true,
+  filters: FILTERS,
+  freshness: LIVE_FRESHNESS,
+} as const;
+
+export const moneyMetrics: MetricDefinition[] = [
+  {
+    ...base,
+    name: 'sales_amount',
+    title: 'Sales amount',
+    definition:
+      'The sum of the amounts of the leads won in the period (by close time, as leads_won), at their current amount. Amounts are summed as they are stored, whatever their currency.',
+    run: (db, p) =>
+      runSql(
+        db,
+        combinedSql(
+          p,
+          [{ basis: 'closed', where: IS_WON, agg: 'sum(l.amount)' }],
+          (m) => `COALESCE(${m[0]}, 0)`,
+          'currency',
+        ),
+      ),
+  },
+  {
+    ...base,
+    name: 'ticket_average',
+    title: 'Ticket average',
+    definition:
+      'The mean amount of the leads won in the period: sales_amount divided by the number of won leads that have an amount (won leads without an amount are left out). Empty when nothing was won.',
+    run: (db, p) =>
+      runSql(
+        db,
+        combinedSql(
+          p,
+          [
+            { basis: 'closed', where: IS_WON, agg: 'sum(l.amount)' },
+            { basis: 'closed', where: IS_WON, agg: 'count(l.amount)' },
+          ],
+          (m) => `${m[0]} / NULLIF(${m[1]}, 0)`,
+          'currency',
+        ),
+      ),
+  },
+  {
+    ...base,
+    name: 'pipeline_value',
+    title: 'Pipeline value',
+    definition:
+      'The sum of the current amounts of the leads open at the end of the period (as leads_open). Leads without an amount add nothing.',
+    run: (db, p) => runSql(db, asOfSql(p, 'COALESCE(sum(o.amount), 0)', 'currency')),
+  },
+  {
+    ...base,
+    name: 'pipeline_weighted',
+    title: 'Weighted pipeline',
+    definition:
+      "The open leads' amounts each multiplied by the lead's win probability (percent, 0–100; none counts as 0), summed: the expected value of the pipeline at the end of the period.",
+    run: (db, p) =>
+      runSql(db, asOfSql(p, 'COALESCE(sum(o.amount * COALESCE(o.probability, 0) / 100), 0)', 'currency')),
+  },
+];
