@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { VERSION } from '../core/version.js';
+import { registerBiRole } from './commands/biRole.js';
 import { registerDemo } from './commands/demo.js';
+import { registerGoals } from './commands/goals.js';
 import { registerImport } from './commands/import.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerReplay } from './commands/replay.js';
@@ -20,5 +22,7 @@ registerMigrate(program);
 registerReplay(program);
 registerImport(program);
 registerSync(program);
+registerGoals(program);
+registerBiRole(program);
 
 await program.parseAsync(process.argv);

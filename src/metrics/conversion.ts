@@ -1,7 +1,8 @@
+import { runComposite } from './leadComposite.js';
 import { CLOSE_TIME, IS_WON } from './leadFacts.js';
 import { combinedSql } from './leadMeasures.js';
 import { runSql } from './runSql.js';
-import { DIMENSIONS, type Filter, type MetricDefinition } from './types.js';
+import { DIMENSIONS, type Filter, type LeadComposite, type MetricDefinition } from './types.js';
 import { LIVE_FRESHNESS } from './volume.js';
 
 const FILTERS: readonly Filter[] = ['from', 'to', 'source', 'owner', 'pipeline'];
@@ -13,10 +14,26 @@ const base = {
   freshness: LIVE_FRESHNESS,
 } as const;
 const ratio = (m: string[]) => `COALESCE(${m[0]}, 0) / NULLIF(${m[1]}, 0)`;
+/** Rates also show what they divide, so a reader (or a BI tool) can re-aggregate them. */
 const parts = (m: string[]) => ({
   numerator: `COALESCE(${m[0]}, 0)::float8`,
   denominator: `COALESCE(${m[1]}, 0)::float8`,
 });
+
+const conversion: LeadComposite = {
+  measures: [
+    { basis: 'closed', where: IS_WON, agg: 'count(*)' },
+    { basis: 'entered', agg: 'count(*)' },
+  ],
+  value: ratio,
+};
+const winRate: LeadComposite = {
+  measures: [
+    { basis: 'closed', where: IS_WON, agg: 'count(*)' },
+    { basis: 'closed', agg: 'count(*)' },
+  ],
+  value: ratio,
+};
 
 export const conversionMetrics: MetricDefinition[] = [
   {
@@ -26,20 +43,8 @@ export const conversionMetrics: MetricDefinition[] = [
     definition:
       'leads_won ÷ leads_entered over the same period and group, each counted by its own time (won by close time, entered by creation time) — the seed\'s "Firmados vs Ingresados". It can exceed 1 when more leads close than enter. Empty when no lead entered.',
     filters: FILTERS,
-    run: (db, p) =>
-      runSql(
-        db,
-        combinedSql(
-          p,
-          [
-            { basis: 'closed', where: IS_WON, agg: 'count(*)' },
-            { basis: 'entered', agg: 'count(*)' },
-          ],
-          ratio,
-          'ratio',
-          parts,
-        ),
-      ),
+    lead: conversion,
+    run: runComposite(conversion, 'ratio', parts),
   },
   {
     ...base,
@@ -75,19 +80,7 @@ export const conversionMetrics: MetricDefinition[] = [
     definition:
       'leads_won ÷ (leads_won + leads_lost + leads_cancelled): the share of the leads closed in the period (by close time) that were won. Empty when none closed.',
     filters: FILTERS,
-    run: (db, p) =>
-      runSql(
-        db,
-        combinedSql(
-          p,
-          [
-            { basis: 'closed', where: IS_WON, agg: 'count(*)' },
-            { basis: 'closed', agg: 'count(*)' },
-          ],
-          ratio,
-          'ratio',
-          parts,
-        ),
-      ),
+    lead: winRate,
+    run: runComposite(winRate, 'ratio', parts),
   },
 ];

@@ -1,8 +1,8 @@
 import { asOfSql } from './asOf.js';
+import { runComposite } from './leadComposite.js';
 import { IS_WON } from './leadFacts.js';
-import { combinedSql } from './leadMeasures.js';
 import { runSql } from './runSql.js';
-import { DIMENSIONS, type Filter, type MetricDefinition } from './types.js';
+import { DIMENSIONS, type Filter, type LeadComposite, type MetricDefinition } from './types.js';
 import { LIVE_FRESHNESS } from './volume.js';
 
 const FILTERS: readonly Filter[] = ['from', 'to', 'source', 'owner', 'pipeline'];
@@ -15,6 +15,18 @@ const base = {
   freshness: LIVE_FRESHNESS,
 } as const;
 
+const sales: LeadComposite = {
+  measures: [{ basis: 'closed', where: IS_WON, agg: 'sum(l.amount)' }],
+  value: (m) => `COALESCE(${m[0]}, 0)`,
+};
+const ticket: LeadComposite = {
+  measures: [
+    { basis: 'closed', where: IS_WON, agg: 'sum(l.amount)' },
+    { basis: 'closed', where: IS_WON, agg: 'count(l.amount)' },
+  ],
+  value: (m) => `${m[0]} / NULLIF(${m[1]}, 0)`,
+};
+
 export const moneyMetrics: MetricDefinition[] = [
   {
     ...base,
@@ -22,16 +34,8 @@ export const moneyMetrics: MetricDefinition[] = [
     title: 'Sales amount',
     definition:
       'The sum of the amounts of the leads won in the period (by close time, as leads_won), at their current amount. Amounts are summed as they are stored, whatever their currency.',
-    run: (db, p) =>
-      runSql(
-        db,
-        combinedSql(
-          p,
-          [{ basis: 'closed', where: IS_WON, agg: 'sum(l.amount)' }],
-          (m) => `COALESCE(${m[0]}, 0)`,
-          'currency',
-        ),
-      ),
+    lead: sales,
+    run: runComposite(sales, 'currency'),
   },
   {
     ...base,
@@ -39,19 +43,8 @@ export const moneyMetrics: MetricDefinition[] = [
     title: 'Ticket average',
     definition:
       'The mean amount of the leads won in the period: sales_amount divided by the number of won leads that have an amount (won leads without an amount are left out). Empty when nothing was won.',
-    run: (db, p) =>
-      runSql(
-        db,
-        combinedSql(
-          p,
-          [
-            { basis: 'closed', where: IS_WON, agg: 'sum(l.amount)' },
-            { basis: 'closed', where: IS_WON, agg: 'count(l.amount)' },
-          ],
-          (m) => `${m[0]} / NULLIF(${m[1]}, 0)`,
-          'currency',
-        ),
-      ),
+    lead: ticket,
+    run: runComposite(ticket, 'currency'),
   },
   {
     ...base,

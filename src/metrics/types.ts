@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/db.js';
+import type { Measure } from './leadMeasures.js';
 
 /** Dimensions a metric can be grouped by (`by=`), beside the time buckets. */
 export const DIMENSIONS = ['source', 'owner', 'pipeline', 'stage', 'channel'] as const;
@@ -51,4 +52,14 @@ export interface MetricDefinition {
   /** How fresh the figure is. */
   freshness: string;
   run(db: Queryable, p: MetricParams): Promise<MetricRow[]>;
+  /**
+   * For metrics that are plain aggregates of lead facts over a period: the measures and how they
+   * combine into the value. The `reporting.kpi_*` views are generated from these.
+   */
+  lead?: LeadComposite;
+}
+
+export interface LeadComposite {
+  measures: readonly Measure[];
+  value: (m: string[]) => string;
 }

@@ -10,7 +10,9 @@ export const LIVE_FRESHNESS =
 const count = (m: string[]) => `COALESCE(${m[0]}, 0)`;
 
 function countMetric(name: string, title: string, definition: string, measure: Measure): MetricDefinition {
+  const lead = { measures: [measure], value: count };
   return {
+    lead,
     name,
     title,
     family: 'volume',
@@ -20,7 +22,7 @@ function countMetric(name: string, title: string, definition: string, measure: M
     buckets: true,
     filters: FILTERS,
     freshness: LIVE_FRESHNESS,
-    run: (db, p) => runSql(db, combinedSql(p, [measure], count, 'count')),
+    run: (db, p) => runSql(db, combinedSql(p, lead.measures, lead.value, 'count')),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import { err, ok, type Result } from '../core/result.js';
+import { syncReportingViews } from '../metrics/reportingViews.js';
 import { syncSources } from '../projections/compatViews.js';
 import type { Db } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
@@ -20,7 +21,10 @@ export async function prepareDb(db: Db, config: Config, log: Logger): Promise<vo
   const applied = await migrate(db);
   if (applied.length > 0)
     log.info({ migrations: applied.map((m) => `${m.version}_${m.name}`) }, 'database migrated');
-  await db.transaction((tx) => syncSources(tx, config.sources));
+  await db.transaction(async (tx) => {
+    await syncSources(tx, config.sources);
+    await syncReportingViews(tx, config);
+  });
 }
 
 /** Opens the database, migrates it and serves HTTP until `close()`. */

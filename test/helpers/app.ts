@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Config, nocrmSource, type SourceConfig } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/logger.js';
+import { syncReportingViews } from '../../src/metrics/reportingViews.js';
 import { syncSources } from '../../src/projections/compatViews.js';
 import { type App, buildApp } from '../../src/server/app.js';
 import type { Db } from '../../src/store/db.js';
@@ -31,7 +32,10 @@ export function testConfig(over: Partial<Config> = {}): Config {
 
 export async function testApp(db: Db, over: Partial<Config> = {}): Promise<App> {
   const config = testConfig(over);
-  await db.transaction((tx) => syncSources(tx, config.sources));
+  await db.transaction(async (tx) => {
+    await syncSources(tx, config.sources);
+    await syncReportingViews(tx, config);
+  });
   return buildApp({ config, db, log: createLogger(process.env['TEST_LOG'] ? 'debug' : 'silent') });
 }
 
