@@ -16,6 +16,7 @@ import type { Db } from '../store/db.js';
 import { CREATE_STAGING, importedOwners, mergeStaging } from './import/mergeStaging.js';
 import { hasNulOrLoneSurrogate } from './import/safeText.js';
 import { quarantineLine, STAGING_COLUMNS, stagingLine } from './import/stagingRows.js';
+import { notifyChanges } from './notifyChanges.js';
 
 export interface ImportOptions {
   sourceId: string;
@@ -82,6 +83,8 @@ export async function importHistory(db: Db, opts: ImportOptions): Promise<Result
       await upsertOwners(tx, await importedOwners(tx, opts.sourceId));
       await tx.exec(LOCK_LEADS);
       await recomputeLeads(tx, 'table');
+      if (inserted > 0 || counts.quarantined > 0)
+        await notifyChanges(tx, { sources: [opts.sourceId], types: ['import'] });
       const result: ImportResult = {
         rows: counts.rows,
         inserted,

@@ -3,6 +3,7 @@ import { applyProjections } from '../projections/applyProjections.js';
 import { FOLDERS_UPSERT, folderParams } from '../projections/projectFolders.js';
 import { OWNERS_UPSERT, ownerParams, reduceOwners } from '../projections/projectOwners.js';
 import type { Db, Queryable } from '../store/db.js';
+import { CHANGES_NOTIFY } from './notifyChanges.js';
 
 export interface WriteOutcome {
   /** The event's row id when this call stored it; null when it was already stored (redelivery). */
@@ -16,7 +17,8 @@ const shift = (sql: string, by: number) => sql.replace(/\$(\d+)/g, (_m, n: strin
  * One statement, one round trip: insert the events (a redelivered one is skipped by the unique
  * key), upsert the owners and folders they name (idempotent, so duplicates do no harm), and take
  * the advisory locks of the leads they touch — in a fixed order, so that the recompute that
- * follows (a later statement, hence a later snapshot) sees every concurrent writer's events.
+ * follows (a later statement, hence a later snapshot) sees every concurrent writer's events —
+ * and announce the new events' sources and types to listeners (delivered at commit).
  */
 const WRITE_SQL = `
 WITH locks AS (
@@ -34,9 +36,11 @@ ins AS (
               $8::text[], $9::text[], $10::text[], $11::text[])
     AS u(s, x, t, et, eid, oa, ra, ch, d, r, m)
   ON CONFLICT (source_id, external_id) DO NOTHING
-  RETURNING id, source_id, external_id
-)
-SELECT ins.id, ins.source_id, ins.external_id, (SELECT count(*) FROM locks) AS locked FROM ins`;
+  RETURNING id, source_id, external_id, type
+),
+notified AS (${CHANGES_NOTIFY})
+SELECT ins.id, ins.source_id, ins.external_id, (SELECT count(*) FROM locks) AS locked,
+       (SELECT count(*) FROM notified) AS notified FROM ins`;
 const WRITE = { name: 'leadhouse_ingest_write', text: WRITE_SQL };
 
 /**

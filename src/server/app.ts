@@ -13,12 +13,17 @@ import { goalRoutes } from './routes/goals.js';
 import { healthRoutes } from './routes/health.js';
 import { leadRoutes } from './routes/leads.js';
 import { metricRoutes } from './routes/metrics.js';
+import { sourceRoutes } from './routes/sources.js';
+import { streamRoutes } from './routes/stream.js';
+import { defaultWebRoot, webRoutes } from './routes/web.js';
 import { webhookRoutes } from './routes/webhooks.js';
 
 export interface AppDeps {
   config: Config;
   db: Db;
   log: Logger;
+  /** The built dashboard; default `dist/web` (tests pass their own build). */
+  webRoot?: string | undefined;
 }
 
 export interface App {
@@ -28,7 +33,7 @@ export interface App {
 }
 
 /** The HTTP surface: webhooks, the read API, health and metrics. Nothing here touches SQL directly. */
-export async function buildApp({ config, db, log }: AppDeps): Promise<App> {
+export async function buildApp({ config, db, log, webRoot }: AppDeps): Promise<App> {
   const metrics = createMetrics();
   const batcher = new IngestBatcher(db, {
     onCommit: (stored, ms) => {
@@ -53,12 +58,15 @@ export async function buildApp({ config, db, log }: AppDeps): Promise<App> {
   await fastify.register(
     async (api) => {
       api.addHook('onRequest', bearerAuth(config.apiToken, config.demo));
-      await api.register(leadRoutes, { db });
+      await api.register(leadRoutes, { db, timezone: config.timezone });
+      await api.register(sourceRoutes, { db });
+      await api.register(streamRoutes, { db });
       await api.register(eventRoutes, { db });
       await api.register(metricRoutes, { db, config });
       await api.register(goalRoutes, { db, config });
     },
     { prefix: '/api/v1' },
   );
+  await fastify.register(webRoutes, { root: webRoot ?? defaultWebRoot() });
   return { fastify, batcher, metrics };
 }

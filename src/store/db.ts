@@ -41,12 +41,25 @@ export interface Db extends Queryable {
   readonly driver: 'pglite' | 'postgres';
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Subscribes to a NOTIFY channel (`SELECT pg_notify(channel, payload)`, delivered at commit).
+   * Resolves once listening; the returned function unsubscribes. `channel` is an identifier from
+   * our code, never input.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
 export type CopyFormat = 'csv' | 'text';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_.]*$/;
+
+/** Checks a LISTEN channel name (it cannot be a parameter). */
+export function channelName(channel: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel))
+    throw new Error(`listen: ${JSON.stringify(channel)} is not a plain identifier`);
+  return channel;
+}
 
 /** The COPY statement's head, `COPY table (a, b)`, once every identifier is checked. */
 export function copyTarget(table: string, columns: readonly string[]): string {

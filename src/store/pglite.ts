@@ -3,6 +3,7 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { err, ok, type Result } from '../core/result.js';
 import {
   type CopyFormat,
+  channelName,
   copyTarget,
   type Db,
   type Queryable,
@@ -90,6 +91,12 @@ export async function openPglite(opts: PgliteOptions): Promise<Result<Db, string
     exec: base.exec,
     copyFrom: base.copyFrom,
     transaction: <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => pg.transaction((tx) => fn(wrap(tx))),
+    async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+      const unlisten = await pg.listen(channelName(channel), onPayload);
+      return async () => {
+        if (!pg.closed) await unlisten();
+      };
+    },
     async close(): Promise<void> {
       try {
         if (!pg.closed) await pg.close();

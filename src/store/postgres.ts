@@ -10,6 +10,7 @@ import {
   type QueryResult,
   type Statement,
 } from './db.js';
+import { PgListener } from './pgListener.js';
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -48,6 +49,11 @@ export function openPostgres(opts: PostgresOptions): Db {
   });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => {});
+  const listener = new PgListener({
+    connectionString: opts.url,
+    application_name: `${opts.applicationName ?? 'leadhouse'}-listen`,
+    connectionTimeoutMillis: 5_000,
+  });
 
   const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
     async query<R>(sql: string | Statement, params?: readonly unknown[]): Promise<QueryResult<R>> {
@@ -107,7 +113,9 @@ export function openPostgres(opts: PostgresOptions): Db {
         client.release(broken);
       }
     },
+    listen: (channel, onPayload) => listener.listen(channel, onPayload),
     async close(): Promise<void> {
+      await listener.close();
       await pool.end();
     },
   };

@@ -1,0 +1,8 @@
+import type { FastifyInstance } from 'fastify';
+import { sourceHealth } from '../../queries/sourceHealth.js';
+import type { Db } from '../../store/db.js';
+
+/** GET /sources/health — per source: last event, freshness, event rate, quarantine, last sync. */
+export async function sourceRoutes(app: FastifyInstance, deps: { db: Db }): Promise<void> {
+  app.get('/sources/health', async () => sourceHealth(deps.db));
+}
