@@ -49,6 +49,7 @@ export const conversionMetrics: MetricDefinition[] = [
   {
     ...base,
     name: 'cohort_conversion',
+    asOf: 'won by the end of the asOf day (default: now)',
     title: 'Cohort conversion',
     definition:
       'Of the leads entered in the period (grouped by when they entered), the share that is won now — or, with asOf, that was won by the end of that day (current status won, close time before then).',

@@ -56,6 +56,7 @@ ORDER BY g.source_id, g.scope, g.owner_email NULLS FIRST, g.metric, g.period DES
 
 export const goalProgressMetric: MetricDefinition = {
   name: 'goal_progress',
+  asOf: 'the end of `to`, never later than now',
   title: 'Goal progress',
   family: 'goals',
   unit: 'ratio',

@@ -53,6 +53,7 @@ export function renderMetricsDoc(): string {
       out.push('', `### ${m.name}`, '', `**${m.title}** — ${UNITS[m.unit]}.`, '', m.definition, '');
       if (m.fixedKeys)
         out.push(`Each row carries: ${m.fixedKeys.map((k) => `\`${k}\``).join(', ')}, \`value\`.`, '');
+      if (m.asOf) out.push(`As of: ${m.asOf}.`, '');
       out.push(`Freshness: ${m.freshness}`, '');
       out.push(
         `Example: \`GET /api/v1/metrics/${m.name}?${m.filters.includes('from') ? 'from=2026-01-01&to=2026-06-30' : 'to=2026-06-30'}${m.buckets ? '&by=month' : ''}\``,

@@ -3,7 +3,7 @@ import { runComposite } from './leadComposite.js';
 import { IS_WON } from './leadFacts.js';
 import { runSql } from './runSql.js';
 import { DIMENSIONS, type Filter, type LeadComposite, type MetricDefinition } from './types.js';
-import { LIVE_FRESHNESS } from './volume.js';
+import { AT_PERIOD_END, LIVE_FRESHNESS } from './volume.js';
 
 const FILTERS: readonly Filter[] = ['from', 'to', 'source', 'owner', 'pipeline'];
 const base = {
@@ -49,6 +49,7 @@ export const moneyMetrics: MetricDefinition[] = [
   {
     ...base,
     name: 'pipeline_value',
+    asOf: AT_PERIOD_END,
     title: 'Pipeline value',
     definition:
       'The sum of the current amounts of the leads open at the end of the period (as leads_open). Leads without an amount add nothing.',
@@ -57,6 +58,7 @@ export const moneyMetrics: MetricDefinition[] = [
   {
     ...base,
     name: 'pipeline_weighted',
+    asOf: AT_PERIOD_END,
     title: 'Weighted pipeline',
     definition:
       "The open leads' amounts each multiplied by the lead's win probability (percent, 0–100; none counts as 0), summed: the expected value of the pipeline at the end of the period.",

@@ -24,18 +24,28 @@ export interface Period {
 }
 
 export function period(sql: SqlParams, p: MetricParams): Period {
-  const tz = sql.p(p.timezone);
-  const from = sql.p(p.from);
-  const to = sql.p(p.to);
+  // Parameters are registered on first use: PostgreSQL rejects a parameter no statement uses.
+  let tzRef: string | undefined;
+  let fromRef: string | undefined;
+  let toRef: string | undefined;
+  const tz = () => (tzRef ??= sql.p(p.timezone));
+  const from = () => (fromRef ??= sql.p(p.from));
+  const to = () => (toRef ??= sql.p(p.to));
   return {
-    tz,
-    lo: `(${from}::date::timestamp AT TIME ZONE ${tz})`,
-    hi: `((${to}::date + 1)::timestamp AT TIME ZONE ${tz})`,
-    bucket: (ts, b) => `to_char(${ts} AT TIME ZONE ${tz}, '${BUCKET_FORMAT[b]}')`,
+    get tz() {
+      return tz();
+    },
+    get lo() {
+      return `(${from()}::date::timestamp AT TIME ZONE ${tz()})`;
+    },
+    get hi() {
+      return `((${to()}::date + 1)::timestamp AT TIME ZONE ${tz()})`;
+    },
+    bucket: (ts, b) => `to_char(${ts} AT TIME ZONE ${tz()}, '${BUCKET_FORMAT[b]}')`,
     bucketSeries: (b) => `(
       SELECT to_char(d, '${BUCKET_FORMAT[b]}') AS label,
-             least((max(d)::date + 1)::timestamp AT TIME ZONE ${tz}, now()) AS end_at
-      FROM generate_series(${from}::date::timestamp, ${to}::date::timestamp, interval '1 day') d
+             least((max(d)::date + 1)::timestamp AT TIME ZONE ${tz()}, now()) AS end_at
+      FROM generate_series(${from()}::date::timestamp, ${to()}::date::timestamp, interval '1 day') d
       GROUP BY 1)`,
   };
 }

@@ -51,6 +51,8 @@ export interface MetricDefinition {
   fixedKeys?: readonly string[];
   /** How fresh the figure is. */
   freshness: string;
+  /** For metrics of a state at an instant (rather than events in a period): which instant. */
+  asOf?: string;
   run(db: Queryable, p: MetricParams): Promise<MetricRow[]>;
   /**
    * For metrics that are plain aggregates of lead facts over a period: the measures and how they

@@ -7,6 +7,9 @@ import { DIMENSIONS, type Filter, type MetricDefinition } from './types.js';
 const FILTERS: readonly Filter[] = ['from', 'to', 'source', 'owner', 'pipeline'];
 export const LIVE_FRESHNESS =
   'Live: computed at request time from the projections, which the ingest updates in the same transaction as the events.';
+/** The instant the open-pipeline metrics describe. */
+export const AT_PERIOD_END =
+  'the end of `to` (with a time bucket: the end of each bucket), never later than now';
 const count = (m: string[]) => `COALESCE(${m[0]}, 0)`;
 
 function countMetric(name: string, title: string, definition: string, measure: Measure): MetricDefinition {
@@ -59,6 +62,7 @@ export const volumeMetrics: MetricDefinition[] = [
   ),
   {
     name: 'leads_open',
+    asOf: AT_PERIOD_END,
     title: 'Open leads',
     family: 'volume',
     unit: 'count',

@@ -51,10 +51,14 @@ const definitionSchema = {
     buckets: { type: 'boolean' },
     filters: { type: 'array', items: { type: 'string' } },
     freshness: { type: 'string' },
+    asOf: { type: ['string', 'null'] },
   },
 } as const;
 
-const describe = ({ run: _run, fixedKeys: _k, ...d }: (typeof METRICS)[number]) => d;
+const describe = ({ run: _run, fixedKeys: _k, lead: _l, ...d }: (typeof METRICS)[number]) => ({
+  ...d,
+  asOf: d.asOf ?? null,
+});
 
 /** GET /metrics (the dictionary) and GET /metrics/:name (one KPI, JSON or CSV). */
 export async function metricRoutes(app: FastifyInstance, deps: { db: Db; config: Config }): Promise<void> {
