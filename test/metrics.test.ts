@@ -49,6 +49,7 @@ const ALL_METRICS = [
 ];
 const MONEY = new Set<string>(['sales_amount', 'ticket_average', 'pipeline_value', 'pipeline_weighted']);
 const TOL = { count: 0, money: 0.011, rate: 2e-6, days: 0.006 };
+const isRate = (metric: string) => (RATE_METRICS as readonly string[]).includes(metric);
 const tolOf = (metric: string) =>
   MONEY.has(metric) ? TOL.money : (RATE_METRICS as readonly string[]).includes(metric) ? TOL.rate : TOL.count;
 
@@ -105,13 +106,14 @@ async function getMetric(app: App, name: string, q: Partial<MetricQuery> | strin
 }
 
 const toNum = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const isEmpty = (r: Row, fields: readonly string[]) =>
-  fields.every((f) => r[f] === null || r[f] === undefined || Number(r[f]) === 0);
+/** An empty group: every compared field null (or 0, for counts and sums). */
+const isEmpty = (r: Row, fields: readonly string[], zero: boolean) =>
+  fields.every((f) => r[f] === null || r[f] === undefined || (zero && Number(r[f]) === 0));
 
 /**
  * Compares API rows with the oracle's, keyed by `keys`. With `strict`, both row sets must be the
- * same; otherwise a row that is empty (0 / null in every compared field) may be absent on either
- * side (a GROUP BY does not produce empty groups). Returns the differences, one line each.
+ * same; otherwise a row that is empty (null in every compared field, or 0 when `zeroIsEmpty`:
+ * counts and sums, not rates) may be absent on either side (a GROUP BY makes no empty groups). Returns the differences, one line each.
  */
 function diffRows(
   label: string,
@@ -120,6 +122,7 @@ function diffRows(
   keys: readonly string[],
   fields: Record<string, number>,
   strict: boolean,
+  zeroIsEmpty = true,
 ): string[] {
   const out: string[] = [];
   const names = Object.keys(fields);
@@ -133,7 +136,7 @@ function diffRows(
   for (const [k, e] of want) {
     const g = got.get(k);
     if (!g) {
-      if (strict || !isEmpty(e, names))
+      if (strict || !isEmpty(e, names, zeroIsEmpty))
         out.push(`${label} [${k}]: missing, expected ${JSON.stringify(pick(e, names))}`);
       continue;
     }
@@ -145,7 +148,7 @@ function diffRows(
     }
   }
   for (const [k, g] of got)
-    if (!want.has(k) && (strict || !isEmpty(g, names)))
+    if (!want.has(k) && (strict || !isEmpty(g, names, zeroIsEmpty)))
       out.push(`${label} [${k}]: unexpected row ${JSON.stringify(pick(g, names))}`);
   return out;
 }
@@ -176,6 +179,19 @@ const QUERIES: MetricQuery[] = [
 ];
 /** A period that does not start or end on a bucket boundary. */
 const PARTIAL: MetricQuery = { from: '2025-05-15', to: '2025-08-20', source: ['office_a'], by: ['month'] };
+
+/** The columns of reporting.kpi_monthly (and _office), each a metric of the dictionary. */
+const KPI_COLUMNS = [
+  'leads_entered',
+  'leads_won',
+  'leads_lost',
+  'leads_cancelled',
+  'leads_deleted',
+  'sales_amount',
+  'ticket_average',
+  'conversion_rate',
+  'win_rate',
+] as const;
 
 const GOALS: Goal[] = [
   {
@@ -359,7 +375,24 @@ for (const driver of testDrivers()) {
             by.length === 1 && ['day', 'week', 'month', 'quarter', 'year'].includes(by[0]!);
           const strict =
             by.length === 0 || (singleBucket && !(RATE_METRICS as readonly string[]).includes(metric));
-          diffs.push(...diffRows(label, body.rows, expect(metric, q), by, { value: tolOf(metric) }, strict));
+          diffs.push(
+            ...diffRows(
+              label,
+              body.rows,
+              expect(metric, q),
+              by,
+              { value: tolOf(metric) },
+              strict,
+              !isRate(metric),
+            ),
+          );
+          // Money has 2 decimals, rates 6 (contract: common rules).
+          const places = MONEY.has(metric) ? 2 : isRate(metric) ? 6 : 0;
+          for (const r of body.rows) {
+            const v = toNum(r['value']);
+            if (v !== null && Math.abs(v * 10 ** places - Math.round(v * 10 ** places)) > 1e-6)
+              diffs.push(`${label} [${rowKey(r, by)}]: ${v} has more than ${places} decimals`);
+          }
         }
         assert.deepEqual(diffs, []);
       });
@@ -377,9 +410,40 @@ for (const driver of testDrivers()) {
             expect(metric, PARTIAL),
             ['month'],
             { value: tolOf(metric) },
-            metric !== 'conversion_rate',
+            !isRate(metric),
+            !isRate(metric),
           ),
         );
+      }
+      assert.deepEqual(diffs, []);
+    });
+
+    test('leads_open and pipeline value: a bucket or `to` after now is taken as of now', async () => {
+      const today = localDate(Date.now(), TZ);
+      const diffs: string[] = [];
+      for (const metric of ['leads_open', 'pipeline_value', 'pipeline_weighted']) {
+        for (const q of [
+          { from: '2026-10-01', to: today, by: ['month'] },
+          { from: `${today.slice(0, 4)}-01-01`, to: `${today.slice(0, 4)}-12-31`, by: ['quarter'] },
+          { from: '2025-12-01', to: addDays(today, 40), by: ['owner'] },
+        ] satisfies MetricQuery[]) {
+          const { status, body } = await getMetric(app, metric, q);
+          const label = `${metric}?${queryString(q)}`;
+          if (status !== 200) {
+            diffs.push(`${label}: HTTP ${status} ${JSON.stringify(body)}`);
+            continue;
+          }
+          diffs.push(
+            ...diffRows(
+              label,
+              body.rows,
+              expect(metric, q),
+              q.by,
+              { value: tolOf(metric) },
+              q.by[0] !== 'owner',
+            ),
+          );
+        }
       }
       assert.deepEqual(diffs, []);
     });
@@ -400,6 +464,7 @@ for (const driver of testDrivers()) {
             expect('cohort_conversion', q),
             q.by ?? [],
             { value: TOL.rate },
+            false,
             false,
           ),
         );
@@ -503,6 +568,7 @@ for (const driver of testDrivers()) {
         { from: '2025-01-01', to: '2025-12-31', by: ['source'] },
         { from: '2025-07-01', to: '2025-09-30', source: ['office_a'] },
         { from: '2025-01-01', to: '2026-02-28', owner: ['elena@example.com'] },
+        { from: '2025-01-01', to: '2025-12-31', by: ['quarter'] },
       ] satisfies MetricQuery[]) {
         const { status, body } = await getMetric(app, 'stage_duration', q);
         const label = `stage_duration?${queryString(q)}`;
@@ -530,6 +596,7 @@ for (const driver of testDrivers()) {
         { from: '2025-01-01', to: '2025-12-31' },
         { from: '2025-04-01', to: '2025-06-30' },
         { from: '2025-01-01', to: '2025-12-31', source: ['office_b'] },
+        { from: '2025-01-01', to: '2026-02-28', by: ['source'] },
       ] satisfies MetricQuery[]) {
         const { status, body } = await getMetric(app, 'leaderboard', q);
         const label = `leaderboard?${queryString(q)}`;
@@ -537,6 +604,7 @@ for (const driver of testDrivers()) {
           diffs.push(`${label}: HTTP ${status} ${JSON.stringify(body)}`);
           continue;
         }
+        const keys = ['owner', ...(q.by ?? [])];
         const want = expect('leaderboard', q);
         // The unassigned "owner" may or may not be on a leaderboard; when it is, its figures must match.
         const wantRows = body.rows.some((r) => r['owner'] === null)
@@ -547,7 +615,7 @@ for (const driver of testDrivers()) {
             label,
             body.rows,
             wantRows,
-            ['owner'],
+            keys,
             {
               value: TOL.money,
               sales_amount: TOL.money,
@@ -559,25 +627,13 @@ for (const driver of testDrivers()) {
             true,
           ),
         );
-        const ranks = body.rows.map((r) => Number(r['rank']));
-        assert.deepEqual(
-          ranks,
-          [...ranks].sort((a, b) => a - b),
-          `${label}: rows in rank order`,
-        );
+        // Ranks within each group of the `by` dimensions; tied owners may take any of their places.
+        const ranges = rankRanges(wantRows, q.by ?? []);
         for (const r of body.rows) {
-          const w = want.find((o) => o['owner'] === r['owner']);
-          if (!w || r['owner'] === null) continue;
-          const nullBefore = body.rows.some(
-            (o) => o['owner'] === null && Number(o['rank']) < Number(r['rank']),
-          )
-            ? 0
-            : 1;
-          const lo = Number(w['rank']) - (wantRows === want ? 0 : 1 - nullBefore);
-          const hi = Number(w['rank_max']);
+          const range = ranges.get(rowKey(r, keys));
           const rank = Number(r['rank']);
-          if (rank < lo - 1 || rank > hi)
-            diffs.push(`${label} [${r['owner']}] rank ${rank} not in [${lo}, ${hi}]`);
+          if (range && (rank < range[0] || rank > range[1]))
+            diffs.push(`${label} [${rowKey(r, keys)}] rank ${rank} not in [${range[0]}, ${range[1]}]`);
         }
       }
       assert.deepEqual(diffs, []);
@@ -588,6 +644,8 @@ for (const driver of testDrivers()) {
       for (const q of [
         { from: '2025-01-01', to: '2025-12-31' },
         { from: '2025-06-01', to: '2025-06-30', source: ['office_a'] },
+        { from: '2025-01-01', to: '2025-12-31', by: ['source'] },
+        { from: '2025-01-01', to: '2025-06-30', pipeline: 'Ventas', by: ['month'] },
       ] satisfies MetricQuery[]) {
         const { status, body } = await getMetric(app, 'activity', q);
         const label = `activity?${queryString(q)}`;
@@ -600,7 +658,7 @@ for (const driver of testDrivers()) {
             label,
             body.rows,
             expect('activity', q),
-            ['owner'],
+            ['owner', ...(q.by ?? [])],
             { value: 0, step_moves: 0, status_changes: 0 },
             true,
           ),
@@ -688,51 +746,42 @@ for (const driver of testDrivers()) {
       assert.ok(Number(dst.body.rows[1]?.['value']) >= 2);
     });
 
-    test('API = SQL view: reporting.kpi_monthly by month, source, owner', async () => {
-      const from = '2025-01-01';
-      const to = '2025-12-31';
-      const { rows: kpi } = await tdb.db.query<Record<string, unknown>>(
-        `SELECT month::text AS month, source, owner, leads_entered::float8 AS leads_entered,
-                leads_won::float8 AS leads_won, leads_lost::float8 AS leads_lost, leads_cancelled::float8 AS leads_cancelled,
-                leads_deleted::float8 AS leads_deleted, sales_amount::float8 AS sales_amount,
-                ticket_average::float8 AS ticket_average, conversion_rate::float8 AS conversion_rate, win_rate::float8 AS win_rate
-         FROM reporting.kpi_monthly WHERE month::text BETWEEN '2025-01' AND '2025-12'`,
-      );
-      const diffs: string[] = [];
-      const by = ['month', 'source', 'owner'];
-      const q: MetricQuery = { from, to, by };
-      for (const metric of [
-        'leads_entered',
-        'leads_won',
-        'leads_lost',
-        'leads_cancelled',
-        'leads_deleted',
-        'sales_amount',
-        'ticket_average',
-        'conversion_rate',
-        'win_rate',
-      ]) {
-        const view = kpi.map(
-          (r) => ({ month: r['month'], source: r['source'], owner: r['owner'], value: r[metric] }) as Row,
+    for (const [view, by] of [
+      ['kpi_monthly', ['month', 'source', 'owner']],
+      ['kpi_monthly_office', ['month', 'source']],
+    ] as const) {
+      test(`API = SQL view: reporting.${view} by ${by.join(', ')}`, async () => {
+        const cols = KPI_COLUMNS.map((c) => `${c}::float8 AS ${c}`).join(', ');
+        const { rows: kpi } = await tdb.db.query<Record<string, unknown>>(
+          `SELECT month::text AS month, ${by.slice(1).join(', ')}, ${cols}
+           FROM reporting.${view} WHERE month::text BETWEEN '2025-01' AND '2025-12'`,
         );
-        const api = await getMetric(app, metric, q);
-        assert.equal(api.status, 200);
-        diffs.push(
-          ...diffRows(`view vs API ${metric}`, view, api.body.rows, by, { value: tolOf(metric) }, false),
-        );
-        diffs.push(
-          ...diffRows(
-            `view vs oracle ${metric}`,
-            view,
-            expect(metric, q),
-            by,
-            { value: tolOf(metric) },
-            false,
-          ),
-        );
-      }
-      assert.deepEqual(diffs, []);
-    });
+        assert.ok(kpi.length > 12);
+        const diffs: string[] = [];
+        const q: MetricQuery = { from: '2025-01-01', to: '2025-12-31', by };
+        for (const metric of KPI_COLUMNS) {
+          const rows = kpi.map((r) => ({ ...pick(r as Row, by), value: r[metric] }) as Row);
+          const api = await getMetric(app, metric, q);
+          assert.equal(api.status, 200);
+          const fields = { value: tolOf(metric) };
+          diffs.push(
+            ...diffRows(`view vs API ${metric}`, rows, api.body.rows, by, fields, false, !isRate(metric)),
+          );
+          diffs.push(
+            ...diffRows(
+              `view vs oracle ${metric}`,
+              rows,
+              expect(metric, q),
+              by,
+              fields,
+              false,
+              !isRate(metric),
+            ),
+          );
+        }
+        assert.deepEqual(diffs, []);
+      });
+    }
 
     test('API = SQL views: reporting.leads (close time, category, owner) and the API on the same filters', async () => {
       const { rows } = await tdb.db.query<Record<string, unknown>>(
@@ -1037,10 +1086,10 @@ for (const driver of testDrivers()) {
             await values('leads_lost', { from: '2025-01-01', to: '2026-12-31', by: ['year'] }),
             [3, 0],
           );
-          // 90004 entered 31 Dec 2024 23:40; 90010 (deleted) is not counted.
+          // 90004 entered 31 Dec 2024 23:40; 90010 (deleted) is not counted; 90012 has no status.
           assert.deepEqual(
             await values('leads_entered', { from: '2024-01-01', to: '2025-12-31', by: ['year'] }),
-            [1, 9],
+            [1, 10],
           );
           assert.deepEqual(
             await values('leads_deleted', { from: '2025-03-01', to: '2025-04-30', by: ['month'] }),
@@ -1055,6 +1104,11 @@ for (const driver of testDrivers()) {
             await values('leads_entered', { from: '2025-10-27', to: '2025-11-09', by: ['week'] }),
             [2, 0],
           );
+          // Open at the end of September: 90004 and 90012 (status null is open).
+          assert.deepEqual(
+            await values('leads_open', { from: '2025-09-01', to: '2025-09-30', by: ['month'] }),
+            [2],
+          );
           // Open at the end of 30 Mar: 90001 and 90004; at the end of 31 Mar: 90004 only.
           assert.deepEqual(
             await values('leads_open', { from: '2025-03-30', to: '2025-03-31', by: ['day'] }),
@@ -1068,6 +1122,28 @@ for (const driver of testDrivers()) {
       });
     }
   });
+}
+
+/** The ranks each leaderboard row may take: 1 + owners strictly ahead … owners ahead or tied. */
+function rankRanges(rows: readonly Row[], dims: readonly string[]): Map<string, [number, number]> {
+  const score = (r: Row) => [
+    Number(r['sales_amount']),
+    Number(r['leads_won']),
+    toNum(r['conversion_rate']) ?? -1,
+  ];
+  const ahead = (a: Row, b: Row) => {
+    const [x, y] = [score(a), score(b)];
+    for (let i = 0; i < 3; i++) if (Math.abs(x[i]! - y[i]!) > 1e-9) return x[i]! > y[i]!;
+    return false;
+  };
+  const out = new Map<string, [number, number]>();
+  for (const r of rows) {
+    const peers = rows.filter((o) => rowKey(o, dims) === rowKey(r, dims));
+    const lo = 1 + peers.filter((o) => ahead(o, r)).length;
+    const hi = peers.filter((o) => !ahead(r, o)).length;
+    out.set(rowKey(r, ['owner', ...dims]), [lo, hi]);
+  }
+  return out;
 }
 
 function goalOf(body: unknown): Record<string, unknown> {

@@ -93,7 +93,7 @@ interface LeadState {
   source: string;
   pipeline: string;
   stepIndex: number;
-  status: string;
+  status: string | null;
   /** undefined: the CRM never sends the key. */
   amount: number | string | null | undefined;
   probability: number | null | undefined;
@@ -365,6 +365,10 @@ function boundaryLeads(b: Builder, tz: string): MetricsDataset['boundary'] {
   b.status(s, L('2025-06-10T10:00'), 'todo', null);
   b.status(s, L('2025-07-10T10:00'), 'lost', null);
   out['wonReopenedLost'] = { source: s.source, id: s.id };
+  // No status at all (null): open.
+  s = { ...base(90012, 'office_b', '2025-09-15T10:00', 'diego@example.com'), status: null };
+  b.emit(s, 'lead.creation', s.createdAt);
+  out['nullStatus'] = { source: s.source, id: s.id };
   return out;
 }
 

@@ -703,42 +703,52 @@ function stageDuration(x: Ctx): Row[] {
   }));
 }
 
+/** Ranked per group of the `by` dimensions (e.g. per source), owners = the leads' current owners. */
 function leaderboard(x: Ctx): Row[] {
+  const dims = (l: OLead) => Object.fromEntries(x.spec.dims.map((d) => [d, dimValue(l, d)])) as Row;
   const won = x.leads().filter((l) => WON(l) && x.inPeriod(l.closeTime));
   const entered = x.leads().filter((l) => x.inPeriod(l.createdAt));
-  const owners = [...new Set([...won, ...entered].map((l) => l.owner))];
-  const rows = owners.map((owner) => {
-    const w = won.filter((l) => l.owner === owner);
-    const e = entered.filter((l) => l.owner === owner);
-    const withAmount = w.filter((l) => l.amount !== null).map((l) => l.amount!);
-    return {
-      owner,
-      sales_amount: round(sumAmount(w), 2)!,
-      leads_won: w.length,
-      leads_entered: e.length,
-      conversion_rate: ratio(w.length, e.length),
-      ticket_average: round(mean(withAmount), 2),
-    };
-  });
-  const cmp = (a: (typeof rows)[number], b: (typeof rows)[number]) =>
-    b.sales_amount - a.sales_amount ||
-    b.leads_won - a.leads_won ||
-    (b.conversion_rate ?? -1) - (a.conversion_rate ?? -1);
-  rows.sort(cmp);
-  return rows.map((r) => ({
-    ...r,
-    value: r.sales_amount,
-    rank: rows.findIndex((o) => cmp(o, r) === 0) + 1,
-    // the last rank this row could take when it ties with others
-    rank_max: rows.length - [...rows].reverse().findIndex((o) => cmp(o, r) === 0),
-  }));
+  const out: Row[] = [];
+  for (const g of group([...won, ...entered], dims).values()) {
+    const inGroup = (l: OLead) => rowKey(dims(l), x.spec.dims) === rowKey(g.keys, x.spec.dims);
+    const owners = [...new Set(g.items.map((l) => l.owner))];
+    const rows = owners.map((owner) => {
+      const w = won.filter((l) => l.owner === owner && inGroup(l));
+      const e = entered.filter((l) => l.owner === owner && inGroup(l));
+      const withAmount = w.filter((l) => l.amount !== null).map((l) => l.amount!);
+      return {
+        owner,
+        sales_amount: round(sumAmount(w), 2)!,
+        leads_won: w.length,
+        leads_entered: e.length,
+        conversion_rate: ratio(w.length, e.length),
+        ticket_average: round(mean(withAmount), 2),
+      };
+    });
+    const cmp = (a: (typeof rows)[number], b: (typeof rows)[number]) =>
+      b.sales_amount - a.sales_amount ||
+      b.leads_won - a.leads_won ||
+      (b.conversion_rate ?? -1) - (a.conversion_rate ?? -1);
+    rows.sort(cmp);
+    for (const r of rows)
+      out.push({
+        ...g.keys,
+        ...r,
+        value: r.sales_amount,
+        rank: rows.findIndex((o) => cmp(o, r) === 0) + 1,
+        // the last rank this row could take when it ties with others
+        rank_max: rows.length - [...rows].reverse().findIndex((o) => cmp(o, r) === 0),
+      });
+  }
+  return out;
 }
 
+/** Per actor (moved_by, the owner at that change), and per bucket of the change time and `by` dims. */
 function activity(x: Ctx): Row[] {
   const moves: { lead: OLead; r: HistRow }[] = [];
   for (const l of x.leads())
     for (const r of l.history) if (r.seq > 1 && x.inPeriod(r.at)) moves.push({ lead: l, r });
-  return [...group(moves, (m) => x.keysOf(null, m.r.at, { owner: m.r.movedBy })).values()].map((g) => ({
+  return [...group(moves, (m) => x.keysOf(m.lead, m.r.at, { owner: m.r.movedBy })).values()].map((g) => ({
     ...g.keys,
     value: g.items.length,
     step_moves: g.items.filter((m) => m.r.fromStep !== m.r.toStep || m.r.fromStepId !== m.r.toStepId).length,
