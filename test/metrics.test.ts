@@ -193,6 +193,12 @@ const KPI_COLUMNS = [
   'win_rate',
 ] as const;
 
+const TODAY = localDate(Date.now(), TZ);
+/** The last local date of the current month. */
+const MONTH_END = new Date(Date.UTC(Number(TODAY.slice(0, 4)), Number(TODAY.slice(5, 7)), 0))
+  .toISOString()
+  .slice(0, 10);
+
 const GOALS: Goal[] = [
   {
     scope: 'office',
@@ -247,6 +253,16 @@ const GOALS: Goal[] = [
     period: 'month',
     period_start: '2025-12',
     target: 5,
+  },
+  // The current month: as of now (the end of `to` is later), nothing won yet.
+  {
+    scope: 'office',
+    source: 'office_a',
+    owner: null,
+    metric: 'sales_amount',
+    period: 'month',
+    period_start: TODAY.slice(0, 7),
+    target: 250_000,
   },
 ];
 
@@ -908,6 +924,7 @@ for (const driver of testDrivers()) {
         ['from=2025-01-01&to=2025-12-31&source=office_a,unknown', 'source'],
         ['from=2025-01-01&to=2025-12-31&asOf=yesterday', 'asOf'],
         ['from=yesterday', 'from'],
+        ['from=2025-01-01&to=2025-12-31&owner=not-an-email', 'owner'],
       ];
       for (const [qs, param] of cases) {
         const { status, body } = await getMetric(app, 'leads_won', qs);
@@ -918,6 +935,8 @@ for (const driver of testDrivers()) {
       }
       const unknown = await getMetric(app, 'no_such_metric', 'from=2025-01-01&to=2025-01-31');
       assert.equal(unknown.status, 404);
+      const anonymous = await app.fastify.inject({ method: 'GET', url: '/api/v1/metrics/leads_won' });
+      assert.equal(anonymous.statusCode, 401, 'the metrics API needs the bearer token');
     });
 
     test('goals: CRUD, invalid bodies are 400', async () => {
@@ -1027,6 +1046,7 @@ for (const driver of testDrivers()) {
         { to: '2025-10-15' },
         { to: '2025-12-31' },
         { to: '2025-10-31', source: ['office_a'] },
+        { to: MONTH_END, source: ['office_a'] },
       ] satisfies Partial<MetricQuery>[]) {
         const { status, body } = await getMetric(app, 'goal_progress', q);
         const label = `goal_progress?${queryString(q)}`;
