@@ -1,6 +1,7 @@
 import { leadFilters, sourceCond } from './filters.js';
 import { LEAD_DIMENSION_SQL, LIVE } from './leadFacts.js';
 import { groupKeys, rounded } from './leadMeasures.js';
+import { mergeFunnels } from './mergeFunnels.js';
 import { period } from './period.js';
 import { runSql } from './runSql.js';
 import { SqlParams } from './sqlParams.js';
@@ -56,5 +57,10 @@ export const funnelMetric: MetricDefinition = {
   filters: ['from', 'to', 'source', 'owner', 'pipeline'],
   fixedKeys: ['stage', 'position'],
   freshness: LIVE_FRESHNESS,
-  run: (db, p) => runSql(db, funnelSql(p)),
+  run: async (db, p) => {
+    if (p.dimensions.includes('source')) return runSql(db, funnelSql(p));
+    // Computed per office (each by its own stage order), then added up.
+    const rows = await runSql(db, funnelSql({ ...p, dimensions: ['source', ...p.dimensions] }));
+    return mergeFunnels(rows, groupKeys(p));
+  },
 };

@@ -5,7 +5,7 @@ import type { MetricParams } from './types.js';
  * CTEs defining `ord(source_id, name, position)`: the funnel order of each source's stages.
  * Per source, the first that exists wins: the configured `stages:` list; the positions synced from
  * the CRM (/steps, leadhouse.stages); else the order of the step ids seen in `seen` (a CTE the
- * caller defines with source_id, name, step_id).
+ * caller defines with source_id, name, step_id). Positions count from 0 in every case.
  */
 export function stageOrderCtes(sql: SqlParams, p: MetricParams): string {
   const src: string[] = [];
@@ -20,9 +20,10 @@ export function stageOrderCtes(sql: SqlParams, p: MetricParams): string {
   return `
 cfg AS (SELECT * FROM unnest(${sql.p(src)}::text[], ${sql.p(names)}::text[], ${sql.p(pos)}::int[]) AS c(source_id, name, position)),
 synced AS (
-  SELECT s.source_id, s.name, min(s.position) AS position FROM leadhouse.stages s
-  WHERE s.position IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cfg WHERE cfg.source_id = s.source_id)
-  GROUP BY 1, 2),
+  SELECT n.source_id, n.name, (dense_rank() OVER (PARTITION BY n.source_id ORDER BY n.position, n.name) - 1)::int AS position
+  FROM (SELECT s.source_id, s.name, min(s.position) AS position FROM leadhouse.stages s
+        WHERE s.position IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cfg WHERE cfg.source_id = s.source_id)
+        GROUP BY 1, 2) n),
 byid AS (
   SELECT v.source_id, v.name, (dense_rank() OVER (PARTITION BY v.source_id ORDER BY v.step_id NULLS LAST, v.name) - 1)::int AS position
   FROM (SELECT source_id, name, min(step_id) AS step_id FROM seen WHERE name IS NOT NULL GROUP BY 1, 2) v
