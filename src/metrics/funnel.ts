@@ -51,7 +51,7 @@ export const funnelMetric: MetricDefinition = {
   family: 'conversion',
   unit: 'count',
   definition:
-    "Of the leads entered in the period, how many reached each stage, in the pipeline's stage order: a lead reached a stage when its stage history (its current stage included) holds that stage or a later one. step_conversion is a stage's count over the previous stage's; from_first over the first stage's. Stage order: the source's configured `stages:`, else the positions synced from the CRM, else the step ids.",
+    "Of the leads entered in the period, how many reached each stage, in the pipeline's stage order: a lead reached a stage when its stage history (its current stage included) holds that stage or a later one. step_conversion is a stage's count over the previous stage's; from_first over the first stage's. Stage order: the source's configured `stages:`, else the positions synced from the CRM, else the step ids. Several offices together are added up stage by stage when their stages are the same; otherwise group by source.",
   dimensions: ['source', 'owner', 'pipeline', 'channel'],
   buckets: true,
   filters: ['from', 'to', 'source', 'owner', 'pipeline'],
