@@ -20,7 +20,7 @@ export function defaultWebRoot(): string | undefined {
 const ASSET = /[/\\]assets[/\\][^/\\]+-[\w-]{8,}\.\w+(\.(gz|br))?$/;
 
 /** Paths that are never the dashboard: an unknown one there is a JSON 404, not the app. */
-const NOT_APP = /^\/(api|webhooks?|docs|metrics|healthz|readyz)(\/|$)/;
+const NOT_APP = /^\/(api|webhooks?|docs|metrics|healthz|readyz|assets)(\/|$)/;
 
 /**
  * The dashboard (a Vite build) at `/`: hashed assets cached for a year, pre-compressed copies
