@@ -13,7 +13,8 @@
 #    (default 3600) and the benchmark then runs on whatever leads were committed (chunks of 50k).
 # 3. Waits until the machine is quiet (1-minute load < QUIET_LOAD, default 0.3; at most
 #    QUIET_WAIT seconds), starts `leadhouse serve`, and runs bench/metrics-dashboard.ts for the
-#    first office (office_a) and for all offices: ITERATIONS sets (default 200) after WARMUP (20).
+#    first office (office_a) and for all offices: ITERATIONS sets (default 200; ITERATIONS_ALL for
+#    all offices, default the same) after WARMUP (20).
 # Output: $WORK/results.jsonl (one line per run), $WORK/dataset-<driver>.json and Markdown on stdout.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -23,6 +24,7 @@ PGLITE_LEADS=${PGLITE_LEADS:-$LEADS}
 PGLITE_LIMIT=${PGLITE_LIMIT:-3600}
 DRIVERS=${DRIVERS:-postgres pglite}
 ITERATIONS=${ITERATIONS:-200}
+ITERATIONS_ALL=${ITERATIONS_ALL:-$ITERATIONS}
 WARMUP=${WARMUP:-20}
 QUIET_LOAD=${QUIET_LOAD:-0.3}
 QUIET_WAIT=${QUIET_WAIT:-600}
@@ -41,6 +43,7 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   (cd "$ROOT" && npx tsc -p tsconfig.build.json --outDir "$WORK/dist") || echo "tsc reported errors (output emitted anyway)" >&2
   cp -r "$ROOT/src/store/migrations" "$WORK/dist/store/"
   ln -sfn "$ROOT/node_modules" "$WORK/node_modules"
+  ln -sfn "$ROOT/package.json" "$WORK/package.json"
 fi
 CLI="$WORK/dist/cli/main.js"
 
@@ -119,8 +122,9 @@ bench() { # driver database
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null && break; sleep 1; done
   quiet
   for src in office_a ''; do
+    local n=$ITERATIONS; [ -n "$src" ] || n=$ITERATIONS_ALL
     (cd "$ROOT" && node --import tsx bench/metrics-dashboard.ts --url "http://127.0.0.1:$PORT" --token "$TOKEN" \
-      --source "$src" --iterations "$ITERATIONS" --warmup "$WARMUP" --label "$driver-${src:-all}" --out "$RESULTS")
+      --source "$src" --iterations "$n" --warmup "$WARMUP" --label "$driver-${src:-all}" --out "$RESULTS")
   done
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
