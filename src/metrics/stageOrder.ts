@@ -4,8 +4,9 @@ import type { MetricParams } from './types.js';
 /**
  * CTEs defining `ord(source_id, name, position)`: the funnel order of each source's stages.
  * Per source, the first that exists wins: the configured `stages:` list; the positions synced from
- * the CRM (/steps, leadhouse.stages); else the order of the step ids seen in `seen` (a CTE the
- * caller defines with source_id, name, step_id). Positions count from 0 in every case.
+ * the CRM (/steps, leadhouse.stages); else the order of the step ids of every step the source's history named (leadhouse.stages
+ * rows without a position, registered by the ingest) and of `seen` (a CTE the caller defines with
+ * source_id, name, step_id). Positions count from 0 in every case.
  */
 export function stageOrderCtes(sql: SqlParams, p: MetricParams): string {
   const src: string[] = [];
@@ -26,7 +27,10 @@ synced AS (
         GROUP BY 1, 2) n),
 byid AS (
   SELECT v.source_id, v.name, (dense_rank() OVER (PARTITION BY v.source_id ORDER BY v.step_id NULLS LAST, v.name) - 1)::int AS position
-  FROM (SELECT source_id, name, min(step_id) AS step_id FROM seen WHERE name IS NOT NULL GROUP BY 1, 2) v
+  FROM (SELECT source_id, name, min(step_id) AS step_id
+        FROM (SELECT source_id, name, step_id FROM seen
+              UNION ALL SELECT source_id, name, step_id FROM leadhouse.stages WHERE position IS NULL) k
+        WHERE name IS NOT NULL GROUP BY 1, 2) v
   WHERE NOT EXISTS (SELECT 1 FROM cfg WHERE cfg.source_id = v.source_id)
     AND NOT EXISTS (SELECT 1 FROM synced WHERE synced.source_id = v.source_id)),
 ord AS (SELECT source_id, name, position FROM cfg UNION ALL SELECT * FROM synced UNION ALL SELECT * FROM byid)`;

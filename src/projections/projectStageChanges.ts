@@ -48,12 +48,22 @@ stage_new AS (
 )`;
 
 /**
+ * Registers the steps the history names (unknown ones only, in a fixed order so two writers cannot
+ * deadlock; without a position: the funnel's fallback order by step id needs every step of a
+ * source, not only those of one period's leads — a /steps sync later fills in names and positions).
  * Brings `stage_changes` of the keyed leads to `stage_new` in one statement: upsert the rows
  * (rewriting only those that differ), and delete the rows of those leads that are no longer
  * implied (a late event changed what came after it). Both parts see the statement's snapshot,
  * so the delete never touches a row the upsert inserts.
  */
 export const STAGE_APPLY = `
+steps_seen AS (
+  INSERT INTO leadhouse.stages AS st (source_id, step_id, name)
+  SELECT DISTINCT ON (n.source_id, n.to_step_id) n.source_id, n.to_step_id, n.to_step FROM stage_new n
+  WHERE n.to_step_id IS NOT NULL AND n.to_step IS NOT NULL
+  ORDER BY n.source_id, n.to_step_id, n.changed_at DESC
+  ON CONFLICT (source_id, step_id) DO NOTHING
+),
 stage_up AS (
   INSERT INTO leadhouse.stage_changes AS sc (${COLUMNS})
   SELECT ${COLUMNS} FROM stage_new

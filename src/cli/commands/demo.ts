@@ -5,6 +5,7 @@ import { nocrmSource, type SourceConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
 import { runGenerate } from '../../demo/bulk/runGenerate.js';
 import { LiveSimulator, type OfficeSpec, seedHistory } from '../../demo/simulator.js';
+import { syncDemoSteps } from '../../demo/syncDemoSteps.js';
 import { startServer } from '../../server/start.js';
 import { cliLogger, configFrom, fail, onShutdown, openPrepared } from '../context.js';
 
@@ -68,6 +69,7 @@ export function registerDemo(program: Command): void {
         const server = await startServer(config, log);
         if (!server.ok) fail(server.error);
         const { url, db } = server.value;
+        await db.transaction((tx) => syncDemoSteps(tx, OFFICES));
         const local = url.replace('0.0.0.0', 'localhost').replace('127.0.0.1', 'localhost');
 
         process.stdout.write(

@@ -48,3 +48,11 @@ CREATE TABLE leadhouse.goals (
   CHECK (period_start = date_trunc(period, period_start::timestamp)::date)
 );
 CREATE UNIQUE INDEX goals_key ON leadhouse.goals (scope, source_id, COALESCE(owner_email, ''), metric, period, period_start);
+
+-- Every step a lead's history names, so the funnel can order a source's steps by id before any
+-- /steps sync (from now on the ingest registers new ones; a sync fills in names and positions).
+INSERT INTO leadhouse.stages (source_id, step_id, name)
+SELECT DISTINCT ON (source_id, to_step_id) source_id, to_step_id, to_step FROM leadhouse.stage_changes
+WHERE to_step_id IS NOT NULL AND to_step IS NOT NULL
+ORDER BY source_id, to_step_id, changed_at DESC
+ON CONFLICT (source_id, step_id) DO NOTHING;
