@@ -67,7 +67,13 @@ export async function generateBulk(db: Db, opts: BulkOptions): Promise<Result<Bu
   const now = opts.now ?? new Date();
   const start = new Date(now);
   start.setUTCFullYear(start.getUTCFullYear() - (opts.years ?? 3));
-  const window: PlanWindow = { startMs: start.getTime(), endMs: now.getTime(), seed: opts.seed ?? 1 };
+  const window: PlanWindow = {
+    startMs: start.getTime(),
+    endMs: now.getTime(),
+    seed: opts.seed ?? 1,
+    leads: total,
+    first: firstIndex,
+  };
   const chunk = Math.max(1, Math.floor(opts.chunkLeads ?? 50_000));
 
   await writeStages(db);

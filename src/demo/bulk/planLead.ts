@@ -22,6 +22,14 @@ export interface PlanWindow {
   startMs: number;
   endMs: number;
   seed: number;
+  /**
+   * Leads in this window: the `k`-th of them enters at about the k/leads point of the window, so
+   * leads come in the order they entered — as a live system appends them, which is what gives
+   * its tables their time locality. Without it, entry times are drawn at random.
+   */
+  leads?: number;
+  /** Index of the window's first lead (`k` = index − first). */
+  first?: number;
 }
 
 type Fate = 'won' | 'lost' | 'cancelled' | 'open';
@@ -58,7 +66,7 @@ export function planLead(index: number, w: PlanWindow): BulkEvent[] {
   const who = BULK_AGENTS[rng.int(0, BULK_AGENTS.length - 1)]!;
   const { sourceId, office } = BULK_OFFICES[who.officeIdx]!;
   const leadId = String(BULK_LEAD_BASE + index);
-  const created = entryTime(rng, w);
+  const created = entryTime(rng, w, index);
   const f = rng.next();
   const fate: Fate = f < 0.2 ? 'won' : f < 0.62 ? 'lost' : f < 0.72 ? 'cancelled' : 'open';
   const entryStep = rng.chance(0.2) ? 1 : 0;
@@ -163,8 +171,10 @@ export function planLead(index: number, w: PlanWindow): BulkEvent[] {
 }
 
 /** Business days and hours, more leads as time goes on (the density doubles over the window). */
-function entryTime(rng: Rng, w: PlanWindow): number {
-  const x = Math.sqrt(1 + 3 * rng.next()) - 1;
+function entryTime(rng: Rng, w: PlanWindow, index: number): number {
+  const u = rng.next();
+  const f = w.leads ? Math.min(1, (index - (w.first ?? 0) + u) / w.leads) : u;
+  const x = Math.sqrt(1 + 3 * f) - 1;
   let midnight = Math.floor((w.startMs + x * (w.endMs - w.startMs)) / DAY) * DAY;
   const dow = new Date(midnight).getUTCDay();
   if ((dow === 0 || dow === 6) && rng.chance(0.85)) midnight -= (dow === 6 ? 1 : 2) * DAY;
