@@ -1364,7 +1364,11 @@ describe('the oracle itself, on hand-computed cases', () => {
         target: 1000,
       },
     ];
-    const [r] = computeMetric({ ...ctx, goals }, 'goal_progress', { from: '2025-01-01', to: '2025-01-15' });
+    const [r] = computeMetric({ ...ctx, goals }, 'goal_progress', {
+      from: '2025-01-01',
+      to: '2025-01-15',
+      source: ['office_a'],
+    });
     // January 2025: 23 working days; 1–15 Jan: 11; left 12. Nothing won by the end of 15 Jan.
     assert.deepEqual(r, {
       scope: 'office',
@@ -1381,7 +1385,11 @@ describe('the oracle itself, on hand-computed cases', () => {
       working_days_left: 12,
       pace_needed: 1000 / 12,
     });
-    const [end] = computeMetric({ ...ctx, goals }, 'goal_progress', { from: '2025-01-01', to: '2025-01-31' });
+    const [end] = computeMetric({ ...ctx, goals }, 'goal_progress', {
+      from: '2025-01-01',
+      to: '2025-01-31',
+      source: ['office_a'],
+    });
     assert.equal(end?.['actual'], 250.5);
     assert.equal(end?.['working_days_left'], 0);
     assert.equal(end?.['pace_needed'], null);

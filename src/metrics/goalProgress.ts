@@ -3,7 +3,7 @@ import { CLOSE_TIME, IS_CLOSED, IS_WON, LIVE } from './leadFacts.js';
 import { rounded } from './leadMeasures.js';
 import { runSql } from './runSql.js';
 import { SqlParams } from './sqlParams.js';
-import type { MetricDefinition, MetricParams } from './types.js';
+import type { MetricDefinition, MetricParams, MetricRow } from './types.js';
 import { LIVE_FRESHNESS } from './volume.js';
 
 /** Mon–Fri dates from a to b (inclusive). */
@@ -54,6 +54,48 @@ ORDER BY g.source_id, g.scope, g.owner_email NULLS FIRST, g.metric, g.period DES
   return { text, values: sql.values };
 }
 
+const n = (v: unknown) => (typeof v === 'number' ? v : 0);
+const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+/**
+ * "All offices": per metric and period, the office goals added up (target, actual, expected) —
+ * only offices that have such a goal count, so the row says how many (`offices`).
+ */
+function totals(rows: readonly MetricRow[]): MetricRow[] {
+  const groups = new Map<string, MetricRow[]>();
+  for (const r of rows) {
+    if (r['scope'] !== 'office') continue;
+    const k = `${r['metric']}|${r['period']}|${r['period_start']}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  return [...groups.values()].map((g) => {
+    const first = g[0] as MetricRow;
+    const target = g.reduce((s, r) => s + n(r['target']), 0);
+    const actual = g.reduce((s, r) => s + n(r['actual']), 0);
+    const left = first['working_days_left'];
+    const remaining = Math.max(target - actual, 0);
+    return {
+      scope: 'all',
+      source: null,
+      owner: null,
+      metric: first['metric'] ?? null,
+      period: first['period'] ?? null,
+      period_start: first['period_start'] ?? null,
+      target: round(target, 2),
+      actual: round(actual, 2),
+      value: round(actual / target, 6),
+      expected: round(
+        g.reduce((s, r) => s + n(r['expected']), 0),
+        2,
+      ),
+      remaining: round(remaining, 2),
+      working_days_left: left ?? null,
+      pace_needed: typeof left === 'number' && left > 0 ? round(remaining / left, 2) : null,
+      offices: g.length,
+    };
+  });
+}
+
 export const goalProgressMetric: MetricDefinition = {
   name: 'goal_progress',
   asOf: 'the end of `to`, never later than now',
@@ -61,11 +103,14 @@ export const goalProgressMetric: MetricDefinition = {
   family: 'goals',
   unit: 'ratio',
   definition:
-    "Progress towards the goals in effect on the `to` date (its month's and its year's), for an office or an agent: actual is the goal's metric (leads_won or sales_amount, by close time) from the start of the goal's period to the end of `to` (or now), value = actual ÷ target, expected = the target × the share of the period's working days (Mon–Fri) elapsed, pace_needed = what is left ÷ the working days left after the as-of day.",
+    "Progress towards the goals in effect on the `to` date (its month's and its year's), for an office or an agent: actual is the goal's metric (leads_won or sales_amount, by close time) from the start of the goal's period to the end of `to` (or now), value = actual ÷ target, expected = the target × the share of the period's working days (Mon–Fri) elapsed, pace_needed = what is left ÷ the working days left after the as-of day. Over several offices (no source, or several, and no owner filter) a row with scope `all` adds up the offices' goals of each metric and period.",
   dimensions: [],
   buckets: false,
   filters: ['to', 'source', 'owner', 'pipeline'],
   fixedKeys: ['scope', 'source', 'owner', 'metric', 'period', 'period_start'],
   freshness: LIVE_FRESHNESS,
-  run: (db, p) => runSql(db, goalProgressSql(p)),
+  run: async (db, p) => {
+    const rows = await runSql(db, goalProgressSql(p));
+    return p.owners || p.sources?.length === 1 ? rows : [...totals(rows), ...rows];
+  },
 };

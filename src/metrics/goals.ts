@@ -115,18 +115,19 @@ export async function updateGoal(
   id: number,
   g: GoalInput,
 ): Promise<Result<Goal | undefined, 'conflict'>> {
-  try {
-    const { rows } = await db.query<Goal>(
-      `UPDATE leadhouse.goals SET scope = $2, source_id = $3, owner_email = $4, metric = $5, period = $6,
-         period_start = $7::date, target = $8, updated_at = now()
-       WHERE id = $1 RETURNING ${COLUMNS}`,
-      [id, g.scope, g.source, g.owner, g.metric, g.period, startDate(g), g.target],
-    );
-    return ok(rows[0]);
-  } catch (e) {
-    if ((e as { code?: string }).code === '23505') return err('conflict');
-    throw e;
-  }
+  const params = [g.scope, g.source, g.owner, g.metric, g.period, startDate(g)];
+  const clash = await db.query(
+    `SELECT 1 FROM leadhouse.goals WHERE id <> $7 AND ${KEY} = ($1, $2, COALESCE($3, ''), $4, $5, $6::date)`,
+    [...params, id],
+  );
+  if (clash.rows.length > 0) return err('conflict');
+  const { rows } = await db.query<Goal>(
+    `UPDATE leadhouse.goals SET scope = $1, source_id = $2, owner_email = $3, metric = $4, period = $5,
+       period_start = $6::date, target = $7, updated_at = now()
+     WHERE id = $8 RETURNING ${COLUMNS}`,
+    [...params, g.target, id],
+  );
+  return ok(rows[0]);
 }
 
 export async function deleteGoal(db: Queryable, id: number): Promise<boolean> {

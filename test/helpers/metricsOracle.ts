@@ -801,7 +801,34 @@ function goalProgress(x: Ctx): Row[] {
       pace_needed: left === 0 ? null : remaining / left,
     });
   }
-  return rows;
+  if ((x.q.source && x.q.source.length === 1) || x.q.owner) return rows;
+  // Several offices: per metric and period, the offices' goals added up (scope 'all').
+  const totals = new Map<string, Row[]>();
+  for (const r of rows.filter((r) => r['scope'] === 'office')) {
+    const k = `${r['metric']}|${r['period']}|${r['period_start']}`;
+    totals.set(k, [...(totals.get(k) ?? []), r]);
+  }
+  const all: Row[] = [...totals.values()].map((g) => {
+    const sum = (f: string) => g.reduce((s, r) => s + Number(r[f]), 0);
+    const left = Number(g[0]?.['working_days_left']);
+    const remaining = Math.max(sum('target') - sum('actual'), 0);
+    return {
+      scope: 'all',
+      source: null,
+      owner: null,
+      metric: g[0]?.['metric'] ?? null,
+      period: g[0]?.['period'] ?? null,
+      period_start: g[0]?.['period_start'] ?? null,
+      target: sum('target'),
+      actual: sum('actual'),
+      value: ratio(sum('actual'), sum('target')),
+      expected: sum('expected'),
+      remaining,
+      working_days_left: left,
+      pace_needed: left === 0 ? null : remaining / left,
+    };
+  });
+  return [...all, ...rows];
 }
 
 function nextMonth(ym: string): string {

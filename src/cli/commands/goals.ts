@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { notifyChanges } from '../../ingest/notifyChanges.js';
 import { upsertGoal } from '../../metrics/goals.js';
 import { readGoalsCsv } from '../../metrics/readGoalsCsv.js';
 import { cliLogger, configFrom, fail, openPrepared } from '../context.js';
@@ -37,6 +38,10 @@ export function registerGoals(program: Command): void {
         const saved = await db.transaction(async (tx) => {
           const out = [];
           for (const g of read.value) out.push(await upsertGoal(tx, g));
+          await notifyChanges(tx, {
+            sources: [...new Set(read.value.map((g) => g.source))],
+            types: ['goal'],
+          });
           return out;
         });
         if (flags.json) process.stdout.write(`${JSON.stringify({ imported: saved.length, goals: saved })}\n`);

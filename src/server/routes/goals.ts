@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../core/config.js';
 import { HttpError } from '../../core/errors.js';
+import { notifyChanges } from '../../ingest/notifyChanges.js';
 import {
   deleteGoal,
   GOAL_METRICS,
@@ -12,7 +13,7 @@ import {
   updateGoal,
   validateGoal,
 } from '../../metrics/goals.js';
-import type { Db } from '../../store/db.js';
+import type { Db, Queryable } from '../../store/db.js';
 
 const goalBody = {
   type: 'object',
@@ -47,6 +48,13 @@ const tags = ['goals'];
 /** Goals CRUD: targets per office or agent, per month or year. */
 export async function goalRoutes(app: FastifyInstance, deps: { db: Db; config: Config }): Promise<void> {
   const sources = Object.keys(deps.config.sources);
+  /** A goal write and its change notice (open dashboards refetch goal progress), in one transaction. */
+  const write = <T>(source: string | undefined, fn: (tx: Queryable) => Promise<T>) =>
+    deps.db.transaction(async (tx) => {
+      const out = await fn(tx);
+      await notifyChanges(tx, { sources: source ? [source] : [], types: ['goal'] });
+      return out;
+    });
   const validated = (body: unknown): GoalInput => {
     const v = validateGoal(body as Record<string, unknown>, sources);
     if (!v.ok) throw new HttpError(400, 'invalid_payload', v.error);
@@ -77,7 +85,8 @@ export async function goalRoutes(app: FastifyInstance, deps: { db: Db; config: C
     '/goals',
     { schema: { tags, summary: 'Create a goal', body: goalBody, response: { 201: goal } } },
     async (req, reply) => {
-      const created = await insertGoal(deps.db, validated(req.body));
+      const g = validated(req.body);
+      const created = await write(g.source, (tx) => insertGoal(tx, g));
       if (!created.ok)
         throw new HttpError(
           409,
@@ -104,7 +113,8 @@ export async function goalRoutes(app: FastifyInstance, deps: { db: Db; config: C
       schema: { tags, summary: 'Replace a goal', params: idParams, body: goalBody, response: { 200: goal } },
     },
     async (req) => {
-      const updated = await updateGoal(deps.db, req.params.id, validated(req.body));
+      const g = validated(req.body);
+      const updated = await write(g.source, (tx) => updateGoal(tx, req.params.id, g));
       if (!updated.ok)
         throw new HttpError(
           409,
