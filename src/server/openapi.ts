@@ -2,6 +2,15 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 
+/** A route without its own tag is grouped by where it lives. */
+function tagOf(url: string): string {
+  if (url.startsWith('/webhook')) return 'webhooks';
+  if (url.startsWith('/api/v1/leads') || url.startsWith('/api/v1/events')) return 'leads';
+  if (url.startsWith('/api/v1/goals')) return 'goals';
+  if (url.startsWith('/api/v1/')) return 'metrics';
+  return 'ops';
+}
+
 /**
  * The OpenAPI document of the whole HTTP surface, generated from the routes' own schemas (so it
  * cannot drift from what the server validates), at /api/openapi.json, and Swagger UI at /docs.
@@ -31,6 +40,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
     transform: ({ schema, url }) => {
       const s = { ...(schema ?? {}) } as Record<string, unknown>;
       if (url.startsWith('/api/v1/')) s['security'] = [{ bearer: [] }];
+      s['tags'] ??= [tagOf(url)];
       return { schema: s as typeof schema, url };
     },
   });

@@ -30,7 +30,7 @@ const NOT_APP = /^\/(api|webhooks?|docs|metrics|healthz|readyz|assets)(\/|$)/;
 export async function webRoutes(app: FastifyInstance, deps: { root: string | undefined }): Promise<void> {
   const root = deps.root;
   if (!root) {
-    app.get('/', async (_req, reply) =>
+    app.get('/', { schema: { hide: true } }, async (_req, reply) =>
       reply
         .type('text/plain; charset=utf-8')
         .send('The dashboard is not built: run `npm run build` (npm install does it).\n'),
@@ -51,6 +51,6 @@ export async function webRoutes(app: FastifyInstance, deps: { root: string | und
     if (NOT_APP.test(req.url)) return reply.callNotFound();
     return reply.header('cache-control', 'no-cache').sendFile('index.html');
   };
-  app.get('/', sendApp);
-  app.get('/*', sendApp);
+  app.get('/', { schema: { hide: true } }, sendApp);
+  app.get('/*', { schema: { hide: true } }, sendApp);
 }
