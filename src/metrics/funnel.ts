@@ -5,10 +5,15 @@ import { mergeFunnels } from './mergeFunnels.js';
 import { period } from './period.js';
 import { runSql } from './runSql.js';
 import { SqlParams } from './sqlParams.js';
-import { STEP_NAME, stageOrderCtes } from './stageOrder.js';
+import { stageOrderCtes } from './stageOrder.js';
 import type { MetricDefinition, MetricParams } from './types.js';
 import { LIVE_FRESHNESS } from './volume.js';
 
+/**
+ * The cohort's leads with the steps they have been in (`leads.reached_steps` / `reached_names`,
+ * kept by the projection; a stage matches on step id, else on name), the furthest position each reached by its source's order, then per stage how many
+ * reached it or beyond: one index range of the period's entries, no history scan.
+ */
 function funnelSql(p: MetricParams): { text: string; values: unknown[] } {
   const sql = new SqlParams();
   const per = period(sql, p);
@@ -19,24 +24,22 @@ function funnelSql(p: MetricParams): { text: string; values: unknown[] } {
   ];
   const k = (a: string) => keys.map((x) => `${a}.${x}`);
   const part = keys.length > 0 ? `PARTITION BY ${k('c').join(', ')}` : '';
+  const leadCols = ['c.source_id', 'c.lead_id', ...k('c')];
   const text = `
 WITH cohort AS (
-  SELECT ${['l.source_id', 'l.lead_id', ...cohortKeys].join(', ')} FROM leadhouse.leads l
+  SELECT ${['l.source_id', 'l.lead_id', 'l.reached_steps', 'l.reached_names', ...cohortKeys].join(', ')} FROM leadhouse.leads l
   WHERE ${LIVE} AND l.created_at >= ${per.lo} AND l.created_at < ${per.hi} AND ${leadFilters(sql, p)}),
-hist AS (
-  SELECT c.*, ${STEP_NAME('sc', 'sc.to_step', 'sc.to_step_id')} AS name, sc.to_step_id AS step_id
-  FROM cohort c JOIN leadhouse.stage_changes sc ON sc.source_id = c.source_id AND sc.lead_id = c.lead_id),
-seen AS (SELECT source_id, name, step_id FROM hist),
 ${stageOrderCtes(sql, p)},
 reach AS (
-  SELECT ${['h.source_id', 'h.lead_id', ...k('h')].join(', ')}, max(o.position) AS top
-  FROM hist h JOIN ord o ON o.source_id = h.source_id AND o.name = h.name
-  GROUP BY ${['h.source_id', 'h.lead_id', ...k('h')].join(', ')}),
+  SELECT ${leadCols.join(', ')}, max(o.position) AS top
+  FROM cohort c JOIN ord o ON o.source_id = c.source_id
+    AND (o.step_id = ANY(c.reached_steps) OR o.name = ANY(c.reached_names))
+  GROUP BY ${leadCols.join(', ')}),
+stages AS (SELECT DISTINCT o.source_id, o.name, o.position FROM ord o WHERE ${sourceCond(sql, p, 'o.source_id')}),
 counts AS (
   SELECT ${[...k('r'), 'o.name AS stage'].join(', ')}, min(o.position) AS position,
     count(r.lead_id) FILTER (WHERE r.top >= o.position) AS n
-  FROM ord o ${keys.length > 0 ? 'JOIN' : 'LEFT JOIN'} reach r ON r.source_id = o.source_id
-  WHERE ${sourceCond(sql, p, 'o.source_id')}
+  FROM stages o ${keys.length > 0 ? 'JOIN' : 'LEFT JOIN'} reach r ON r.source_id = o.source_id
   GROUP BY ${[...k('r'), 'o.name'].join(', ')})
 SELECT ${[...k('c'), 'c.stage', 'c.position'].join(', ')}, c.n::float8 AS value,
   ${rounded(`c.n::numeric / NULLIF(lag(c.n) OVER (${part} ORDER BY c.position, c.stage), 0)`, 'ratio')} AS step_conversion,

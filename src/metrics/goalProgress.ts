@@ -28,13 +28,16 @@ g AS (
   WHERE ${sourceCond(sql, p, 'g.source_id')} AND ${ownerFilter}
     AND g.period_start = date_trunc(g.period, ${to}::date::timestamp)::date),
 won AS MATERIALIZED (
-  SELECT l.source_id, l.owner_email, ${CLOSE_TIME} AS closed, l.amount FROM leadhouse.leads l
+  SELECT l.source_id, l.owner_email, to_char(${CLOSE_TIME} AT TIME ZONE ${per.tz}, 'YYYY-MM') AS month,
+    count(*) AS n, COALESCE(sum(l.amount), 0) AS amount
+  FROM leadhouse.leads l
   WHERE ${LIVE} AND ${IS_CLOSED} AND ${IS_WON} AND ${sourceCond(sql, p)} AND ${pipelineCond(sql, p)}
-    AND ${CLOSE_TIME} >= (SELECT min(starts_at) FROM g) AND ${CLOSE_TIME} < (SELECT t FROM asof)),
+    AND ${CLOSE_TIME} >= (SELECT min(starts_at) FROM g) AND ${CLOSE_TIME} < (SELECT t FROM asof)
+  GROUP BY 1, 2, 3),
 progress AS (
   SELECT g.*,
-    (SELECT CASE g.metric WHEN 'leads_won' THEN count(*)::numeric ELSE COALESCE(sum(w.amount), 0) END
-     FROM won w WHERE w.source_id = g.source_id AND w.closed >= g.starts_at
+    (SELECT CASE g.metric WHEN 'leads_won' THEN COALESCE(sum(w.n), 0) ELSE COALESCE(sum(w.amount), 0) END
+     FROM won w WHERE w.source_id = g.source_id AND w.month >= to_char(g.period_start, 'YYYY-MM')
        AND (g.owner_email IS NULL OR w.owner_email = g.owner_email)) AS actual,
     ${workingDays('g.period_start', 'g.last_day')} AS wd_total,
     ${workingDays('g.period_start', 'least(g.asof_local::date, g.last_day)')} AS wd_elapsed,

@@ -1,27 +1,29 @@
 /**
  * The lead facts every KPI is built from, as SQL over `leadhouse.leads l`. The metric queries and
  * the `reporting` views use these same expressions: one definition of "won", of "closed", of the
- * close time. (The partial indexes of migration 0003 repeat them verbatim so the planner can use
- * them: change both together.)
+ * close time. The lead projection stores `close_time` (projectLeads.ts: set exactly when the
+ * status is closed), and the partial indexes of migration 0003 repeat these predicates verbatim
+ * so the planner can use them: change them together.
  */
-export const CLOSED_STATUSES = ['won', 'lost', 'cancelled', 'canceled'] as const;
-const CLOSED_LIST = CLOSED_STATUSES.map((s) => `'${s}'`).join(', ');
+import { CLOSED_STATUSES_SQL } from '../projections/projectLeads.js';
 
 /** The lead is not deleted: deleted leads count only in `leads_deleted`. */
 export const LIVE = 'l.deleted_at IS NULL';
-/** Its current status is closed (won, lost or cancelled). */
-export const IS_CLOSED = `l.status IN (${CLOSED_LIST})`;
+/** Its current status is closed (won, lost, cancelled or canceled): it has a close time. */
+export const IS_CLOSED = 'l.close_time IS NOT NULL';
 /** Its current status is open (anything but closed, or none). */
-export const IS_OPEN = `(l.status IS NULL OR l.status NOT IN (${CLOSED_LIST}))`;
+export const IS_OPEN = 'l.close_time IS NULL';
+/** The statuses that close a lead, as an SQL list. */
+export const CLOSED_LIST = CLOSED_STATUSES_SQL;
 export const IS_WON = `l.status = 'won'`;
 /** Status category: won | lost | cancelled | open. */
 export const STATUS_CATEGORY = `CASE WHEN l.status = 'won' THEN 'won' WHEN l.status = 'lost' THEN 'lost'
   WHEN l.status IN ('cancelled', 'canceled') THEN 'cancelled' ELSE 'open' END`;
 /**
  * When a closed lead closed: the CRM's closed_at when it stated one, otherwise when the lead's
- * current status began (from its stage history). Only meaningful with IS_CLOSED.
+ * current status began (from its stage history). NULL while the lead is open.
  */
-export const CLOSE_TIME = 'COALESCE(l.closed_at, l.status_since)';
+export const CLOSE_TIME = 'l.close_time';
 /** When the lead entered. */
 export const ENTRY_TIME = 'l.created_at';
 

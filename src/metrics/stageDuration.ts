@@ -4,7 +4,7 @@ import { groupKeys, rounded } from './leadMeasures.js';
 import { period } from './period.js';
 import { runSql } from './runSql.js';
 import { SqlParams } from './sqlParams.js';
-import { STEP_NAME, stageOrderCtes } from './stageOrder.js';
+import { stageOrderCtes } from './stageOrder.js';
 import type { MetricDefinition, MetricParams } from './types.js';
 import { LIVE_FRESHNESS } from './volume.js';
 
@@ -21,7 +21,7 @@ function stageDurationSql(p: MetricParams): { text: string; values: unknown[] } 
   const text = `
 WITH ends AS (
   SELECT ${['sc.source_id', 'sc.lead_id', 'sc.seq', 'sc.changed_at AS ended_at', ...endKeys].join(', ')},
-    ${STEP_NAME('sc', 'sc.from_step', 'sc.from_step_id')} AS name, sc.from_step_id AS step_id
+    sc.from_step AS hist_name, sc.from_step_id AS step_id
   FROM leadhouse.stage_changes sc
   JOIN leadhouse.leads l ON l.source_id = sc.source_id AND l.lead_id = sc.lead_id
   WHERE ${sourceCond(sql, p, 'sc.source_id')} AND sc.changed_at >= ${per.lo} AND sc.changed_at < ${per.hi}
@@ -33,14 +33,13 @@ stays AS (
     WHERE s.source_id = e.source_id AND s.lead_id = e.lead_id AND s.seq < e.seq
       AND (s.seq = 1 OR s.to_step IS DISTINCT FROM s.from_step))) / 86400 AS days
   FROM ends e),
-seen AS (SELECT source_id, name, step_id FROM ends),
 ${stageOrderCtes(sql, p)}
-SELECT ${[...k('s'), 's.name AS stage'].join(', ')}, min(o.position) AS position,
+SELECT ${[...k('s'), 'COALESCE(o.name, s.hist_name) AS stage'].join(', ')}, min(o.position) AS position,
   ${rounded('percentile_cont(0.5) WITHIN GROUP (ORDER BY s.days)', 'days')} AS value,
   ${rounded('avg(s.days)', 'days')} AS mean_days, count(*)::int AS stays
-FROM stays s LEFT JOIN ord o ON o.source_id = s.source_id AND o.name = s.name
-GROUP BY ${[...k('s'), 's.name'].join(', ')}
-ORDER BY ${[...k('s'), 'min(o.position) NULLS LAST', 's.name'].join(', ')}`;
+FROM stays s LEFT JOIN ord o ON o.source_id = s.source_id AND o.step_id = s.step_id
+GROUP BY ${[...k('s'), 'COALESCE(o.name, s.hist_name)'].join(', ')}
+ORDER BY ${[...k('s'), 'min(o.position) NULLS LAST', 'COALESCE(o.name, s.hist_name)'].join(', ')}`;
   return { text, values: sql.values };
 }
 

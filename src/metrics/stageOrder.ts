@@ -2,11 +2,11 @@ import type { SqlParams } from './sqlParams.js';
 import type { MetricParams } from './types.js';
 
 /**
- * CTEs defining `ord(source_id, name, position)`: the funnel order of each source's stages.
- * Per source, the first that exists wins: the configured `stages:` list; the positions synced from
- * the CRM (/steps, leadhouse.stages); else the order of the step ids of every step the source's history named (leadhouse.stages
- * rows without a position, registered by the ingest) and of `seen` (a CTE the caller defines with
- * source_id, name, step_id). Positions count from 0 in every case.
+ * CTEs defining `ord(source_id, step_id, name, position)`: each source's funnel order, keyed by
+ * step id. Per source, the first that exists wins: the configured `stages:` list (names, matched
+ * to the steps the source's history named); the positions synced from the CRM (/steps); else the
+ * order of the step ids of every step the source's history named (leadhouse.stages rows without
+ * a position, registered by the ingest). Positions count from 0 in every case.
  */
 export function stageOrderCtes(sql: SqlParams, p: MetricParams): string {
   const src: string[] = [];
@@ -19,23 +19,19 @@ export function stageOrderCtes(sql: SqlParams, p: MetricParams): string {
       pos.push(i);
     });
   return `
-cfg AS (SELECT * FROM unnest(${sql.p(src)}::text[], ${sql.p(names)}::text[], ${sql.p(pos)}::int[]) AS c(source_id, name, position)),
+cfg_names AS (SELECT * FROM unnest(${sql.p(src)}::text[], ${sql.p(names)}::text[], ${sql.p(pos)}::int[]) AS c(source_id, name, position)),
+cfg AS (
+  SELECT c.source_id, s.step_id, c.name, c.position FROM cfg_names c
+  LEFT JOIN leadhouse.stages s ON s.source_id = c.source_id AND s.name = c.name),
 synced AS (
-  SELECT n.source_id, n.name, (dense_rank() OVER (PARTITION BY n.source_id ORDER BY n.position, n.name) - 1)::int AS position
-  FROM (SELECT s.source_id, s.name, min(s.position) AS position FROM leadhouse.stages s
-        WHERE s.position IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cfg WHERE cfg.source_id = s.source_id)
-        GROUP BY 1, 2) n),
+  SELECT s.source_id, s.step_id, s.name,
+    (dense_rank() OVER (PARTITION BY s.source_id ORDER BY s.position, s.name) - 1)::int AS position
+  FROM leadhouse.stages s
+  WHERE s.position IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cfg_names c WHERE c.source_id = s.source_id)),
 byid AS (
-  SELECT v.source_id, v.name, (dense_rank() OVER (PARTITION BY v.source_id ORDER BY v.step_id NULLS LAST, v.name) - 1)::int AS position
-  FROM (SELECT source_id, name, min(step_id) AS step_id
-        FROM (SELECT source_id, name, step_id FROM seen
-              UNION ALL SELECT source_id, name, step_id FROM leadhouse.stages WHERE position IS NULL) k
-        WHERE name IS NOT NULL GROUP BY 1, 2) v
-  WHERE NOT EXISTS (SELECT 1 FROM cfg WHERE cfg.source_id = v.source_id)
-    AND NOT EXISTS (SELECT 1 FROM synced WHERE synced.source_id = v.source_id)),
-ord AS (SELECT source_id, name, position FROM cfg UNION ALL SELECT * FROM synced UNION ALL SELECT * FROM byid)`;
+  SELECT s.source_id, s.step_id, s.name, (row_number() OVER (PARTITION BY s.source_id ORDER BY s.step_id) - 1)::int AS position
+  FROM leadhouse.stages s
+  WHERE NOT EXISTS (SELECT 1 FROM cfg_names c WHERE c.source_id = s.source_id)
+    AND NOT EXISTS (SELECT 1 FROM leadhouse.stages x WHERE x.source_id = s.source_id AND x.position IS NOT NULL)),
+ord AS (SELECT * FROM cfg UNION ALL SELECT * FROM synced UNION ALL SELECT * FROM byid)`;
 }
-
-/** A stage name as of now: a step renamed in the CRM is matched by its id (leadhouse.stages). */
-export const STEP_NAME = (alias: string, step: string, stepId: string) =>
-  `COALESCE((SELECT st.name FROM leadhouse.stages st WHERE st.source_id = ${alias}.source_id AND st.step_id = ${stepId}), ${step})`;
