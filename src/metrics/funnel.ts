@@ -12,7 +12,8 @@ import { LIVE_FRESHNESS } from './volume.js';
 /**
  * The cohort's leads with the steps they have been in (`leads.reached_steps` / `reached_names`,
  * kept by the projection; a stage matches on step id, else on name), the furthest position each reached by its source's order, then per stage how many
- * reached it or beyond: one index range of the period's entries, no history scan.
+ * reached it or beyond (from the count of leads per furthest position): one index range of the
+ * period's entries, no history scan.
  */
 function funnelSql(p: MetricParams): { text: string; values: unknown[] } {
   const sql = new SqlParams();
@@ -30,16 +31,23 @@ WITH cohort AS (
   SELECT ${['l.source_id', 'l.lead_id', 'l.reached_steps', 'l.reached_names', ...cohortKeys].join(', ')} FROM leadhouse.leads l
   WHERE ${LIVE} AND l.created_at >= ${per.lo} AND l.created_at < ${per.hi} AND ${leadFilters(sql, p)}),
 ${stageOrderCtes(sql, p)},
-reach AS (
-  SELECT ${leadCols.join(', ')}, max(o.position) AS top
-  FROM cohort c JOIN ord o ON o.source_id = c.source_id
-    AND (o.step_id = ANY(c.reached_steps) OR o.name = ANY(c.reached_names))
-  GROUP BY ${leadCols.join(', ')}),
+hits AS (
+  SELECT ${leadCols.join(', ')}, o.position
+  FROM cohort c CROSS JOIN LATERAL unnest(c.reached_steps) AS st(step_id)
+  JOIN ord o ON o.source_id = c.source_id AND o.step_id = st.step_id
+  UNION ALL
+  SELECT ${leadCols.join(', ')}, o.position
+  FROM cohort c CROSS JOIN LATERAL unnest(c.reached_names) AS sn(name)
+  JOIN ord o ON o.source_id = c.source_id AND o.name = sn.name),
+reach AS (SELECT ${leadCols.join(', ')}, max(c.position) AS top FROM hits c GROUP BY ${leadCols.join(', ')}),
+tops AS (
+  SELECT ${['c.source_id', ...k('c')].join(', ')}, c.top, count(*) AS n FROM reach c
+  GROUP BY ${['c.source_id', ...k('c'), 'c.top'].join(', ')}),
 stages AS (SELECT DISTINCT o.source_id, o.name, o.position FROM ord o WHERE ${sourceCond(sql, p, 'o.source_id')}),
 counts AS (
   SELECT ${[...k('r'), 'o.name AS stage'].join(', ')}, min(o.position) AS position,
-    count(r.lead_id) FILTER (WHERE r.top >= o.position) AS n
-  FROM stages o ${keys.length > 0 ? 'JOIN' : 'LEFT JOIN'} reach r ON r.source_id = o.source_id
+    COALESCE(sum(r.n) FILTER (WHERE r.top >= o.position), 0) AS n
+  FROM stages o ${keys.length > 0 ? 'JOIN' : 'LEFT JOIN'} tops r ON r.source_id = o.source_id
   GROUP BY ${[...k('r'), 'o.name'].join(', ')})
 SELECT ${[...k('c'), 'c.stage', 'c.position'].join(', ')}, c.n::float8 AS value,
   ${rounded(`c.n::numeric / NULLIF(lag(c.n) OVER (${part} ORDER BY c.position, c.stage), 0)`, 'ratio')} AS step_conversion,
