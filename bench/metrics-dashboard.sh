@@ -66,7 +66,7 @@ EOF
 # sql <database> <query>: one value (PostgreSQL through psql, PGlite through a tiny node script)
 sql() {
   if [[ $1 == postgres://* ]]; then psql "$1" -qAtX -c "$2"
-  else (cd "$ROOT" && node --import tsx -e '
+  else (cd "$ROOT" && node --import tsx --input-type=module -e '
     const { openPglite } = await import("./src/store/pglite.ts");
     const db = await openPglite({ dir: process.argv[1] });
     if (!db.ok) { console.error(db.error); process.exit(1); }
