@@ -10,8 +10,10 @@ import type { MetricDefinition, MetricParams } from './types.js';
 import { LIVE_FRESHNESS } from './volume.js';
 
 /**
- * The cohort's leads with the steps they have been in (`leads.reached_steps` / `reached_names`,
- * kept by the projection; a stage matches on step id, else on name), the furthest position each reached by its source's order, then per stage how many
+ * The cohort's leads with the steps they have been in (`leads.reached_steps`, and `reached_names`
+ * for history rows without a step id, kept by the projection), the stage order of each source as
+ * two small lookup arrays (by id, by name), evaluated once per distinct path (leads that went
+ * through the same steps share one), the furthest position each reached by its source's order, then per stage how many
  * reached it or beyond (from the count of leads per furthest position): one index range of the
  * period's entries, no history scan.
  */
@@ -25,23 +27,28 @@ function funnelSql(p: MetricParams): { text: string; values: unknown[] } {
   ];
   const k = (a: string) => keys.map((x) => `${a}.${x}`);
   const part = keys.length > 0 ? `PARTITION BY ${k('c').join(', ')}` : '';
-  const leadCols = ['c.source_id', 'c.lead_id', ...k('c')];
   const text = `
 WITH cohort AS (
-  SELECT ${['l.source_id', 'l.lead_id', 'l.reached_steps', 'l.reached_names', ...cohortKeys].join(', ')} FROM leadhouse.leads l
+  SELECT ${['l.source_id', 'l.reached_steps', 'l.reached_names', ...cohortKeys].join(', ')} FROM leadhouse.leads l
   WHERE ${LIVE} AND l.created_at >= ${per.lo} AND l.created_at < ${per.hi} AND ${leadFilters(sql, p)}),
 ${stageOrderCtes(sql, p)},
-hits AS (
-  SELECT ${leadCols.join(', ')}, o.position
-  FROM cohort c CROSS JOIN LATERAL unnest(c.reached_steps) AS st(step_id)
-  JOIN ord o ON o.source_id = c.source_id AND o.step_id = st.step_id
-  UNION ALL
-  SELECT ${leadCols.join(', ')}, o.position
-  FROM cohort c CROSS JOIN LATERAL unnest(c.reached_names) AS sn(name)
-  JOIN ord o ON o.source_id = c.source_id AND o.name = sn.name),
-reach AS (SELECT ${leadCols.join(', ')}, max(c.position) AS top FROM hits c GROUP BY ${leadCols.join(', ')}),
+ordmap AS (
+  SELECT o.source_id,
+    array_agg(o.step_id ORDER BY o.step_id) FILTER (WHERE o.step_id IS NOT NULL) AS ids,
+    array_agg(o.position ORDER BY o.step_id) FILTER (WHERE o.step_id IS NOT NULL) AS id_pos,
+    array_agg(o.name ORDER BY o.name) AS names, array_agg(o.position ORDER BY o.name) AS name_pos
+  FROM ord o GROUP BY o.source_id),
+paths AS (
+  SELECT ${['c.source_id', ...k('c'), 'c.reached_steps', 'c.reached_names'].join(', ')}, count(*) AS n FROM cohort c
+  GROUP BY ${['c.source_id', ...k('c'), 'c.reached_steps', 'c.reached_names'].join(', ')}),
+reach AS (
+  SELECT ${['c.source_id', ...k('c')].join(', ')}, c.n,
+    GREATEST(
+      (SELECT max(m.id_pos[array_position(m.ids, x)]) FROM unnest(c.reached_steps) x),
+      (SELECT max(m.name_pos[array_position(m.names, x)]) FROM unnest(c.reached_names) x)) AS top
+  FROM paths c JOIN ordmap m ON m.source_id = c.source_id),
 tops AS (
-  SELECT ${['c.source_id', ...k('c')].join(', ')}, c.top, count(*) AS n FROM reach c
+  SELECT ${['c.source_id', ...k('c')].join(', ')}, c.top, sum(c.n) AS n FROM reach c
   GROUP BY ${['c.source_id', ...k('c'), 'c.top'].join(', ')}),
 stages AS (SELECT DISTINCT o.source_id, o.name, o.position FROM ord o WHERE ${sourceCond(sql, p, 'o.source_id')}),
 counts AS (

@@ -23,14 +23,15 @@ const latest = (key: string, type: string) =>
 
 /**
  * Derived from the lead's stage history (`stage_new`): when its current status and step began,
- * and every step it has been in, by id and by name (the funnel's "reached").
+ * and every step it has been in: by id, and by name where the history has no id (the funnel's
+ * "reached").
  */
 const SINCE = `
   SELECT n.source_id, n.lead_id,
     max(n.changed_at) FILTER (WHERE n.seq = 1 OR n.to_status IS DISTINCT FROM n.from_status) AS status_since,
     max(n.changed_at) FILTER (WHERE n.seq = 1 OR n.to_step IS DISTINCT FROM n.from_step) AS step_since,
     array_agg(DISTINCT n.to_step_id ORDER BY n.to_step_id) FILTER (WHERE n.to_step_id IS NOT NULL) AS reached_steps,
-    array_agg(DISTINCT n.to_step ORDER BY n.to_step) FILTER (WHERE n.to_step IS NOT NULL) AS reached_names
+    array_agg(DISTINCT n.to_step ORDER BY n.to_step) FILTER (WHERE n.to_step IS NOT NULL AND n.to_step_id IS NULL) AS reached_names
   FROM stage_new n GROUP BY n.source_id, n.lead_id`;
 
 /** Statuses that close a lead (the metrics' "closed"; src/metrics/leadFacts.ts). */

@@ -4,7 +4,7 @@
 -- Derived in the same statement as the rest of the lead (recomputeLeads): the channel of the
 -- lead's first event; when its current status and current step began (from its history); its
 -- close time when its status is closed (the CRM's closed_at, else when that status began); and
--- every step it has been in, by id and by name (the funnel's "reached").
+-- every step it has been in, by id (by name where the history has no id): the funnel's "reached".
 ALTER TABLE leadhouse.leads
   ADD COLUMN channel text,
   ADD COLUMN status_since timestamptz,
@@ -24,7 +24,7 @@ FROM (SELECT s.source_id, s.lead_id,
         max(s.changed_at) FILTER (WHERE s.seq = 1 OR s.to_status IS DISTINCT FROM s.from_status) AS status_since,
         max(s.changed_at) FILTER (WHERE s.seq = 1 OR s.to_step IS DISTINCT FROM s.from_step) AS step_since,
         array_agg(DISTINCT s.to_step_id ORDER BY s.to_step_id) FILTER (WHERE s.to_step_id IS NOT NULL) AS reached_steps,
-        array_agg(DISTINCT s.to_step ORDER BY s.to_step) FILTER (WHERE s.to_step IS NOT NULL) AS reached_names
+        array_agg(DISTINCT s.to_step ORDER BY s.to_step) FILTER (WHERE s.to_step IS NOT NULL AND s.to_step_id IS NULL) AS reached_names
       FROM leadhouse.stage_changes s GROUP BY s.source_id, s.lead_id) h
 WHERE h.source_id = l.source_id AND h.lead_id = l.lead_id;
 
