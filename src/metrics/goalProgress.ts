@@ -28,7 +28,7 @@ g AS (
   WHERE ${sourceCond(sql, p, 'g.source_id')} AND ${ownerFilter}
     AND g.period_start = date_trunc(g.period, ${to}::date::timestamp)::date),
 won AS MATERIALIZED (
-  SELECT l.source_id, l.owner_email, to_char(${CLOSE_TIME} AT TIME ZONE ${per.tz}, 'YYYY-MM') AS month,
+  SELECT l.source_id, l.owner_email, date_trunc('month', ${CLOSE_TIME} AT TIME ZONE ${per.tz}) AS month,
     count(*) AS n, COALESCE(sum(l.amount), 0) AS amount
   FROM leadhouse.leads l
   WHERE ${LIVE} AND ${IS_CLOSED} AND ${IS_WON} AND ${sourceCond(sql, p)} AND ${pipelineCond(sql, p)}
@@ -37,7 +37,7 @@ won AS MATERIALIZED (
 progress AS (
   SELECT g.*,
     (SELECT CASE g.metric WHEN 'leads_won' THEN COALESCE(sum(w.n), 0) ELSE COALESCE(sum(w.amount), 0) END
-     FROM won w WHERE w.source_id = g.source_id AND w.month >= to_char(g.period_start, 'YYYY-MM')
+     FROM won w WHERE w.source_id = g.source_id AND w.month >= g.period_start::timestamp
        AND (g.owner_email IS NULL OR w.owner_email = g.owner_email)) AS actual,
     ${workingDays('g.period_start', 'g.last_day')} AS wd_total,
     ${workingDays('g.period_start', 'least(g.asof_local::date, g.last_day)')} AS wd_elapsed,

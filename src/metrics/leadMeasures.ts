@@ -1,6 +1,6 @@
 import { leadFilters } from './filters.js';
 import { CLOSE_TIME, ENTRY_TIME, IS_CLOSED, LEAD_DIMENSION_SQL, LIVE } from './leadFacts.js';
-import { type Period, period } from './period.js';
+import { BUCKET_FORMAT, type Period, period } from './period.js';
 import { SqlParams } from './sqlParams.js';
 import type { MetricParams, Unit } from './types.js';
 
@@ -27,17 +27,28 @@ export function groupKeys(p: MetricParams): string[] {
   return [...(p.bucket ? [p.bucket] : []), ...p.dimensions];
 }
 
-/** `SELECT <keys>, <agg> AS v FROM leads … GROUP BY <keys>` for one measure. */
+/**
+ * `SELECT <keys>, <agg> AS v FROM leads … GROUP BY <keys>` for one measure. A bucket is grouped
+ * by its truncated local time and labelled once per group (to_char per row costs more than the
+ * index scan).
+ */
 export function measureSql(sql: SqlParams, per: Period, p: MetricParams, m: Measure): string {
   const { time, cond } = BASIS[m.basis];
   const keys = [
-    ...(p.bucket ? [`${per.bucket(time, p.bucket)} AS ${p.bucket}`] : []),
+    ...(p.bucket ? [`${per.trunc(time, p.bucket)} AS ${p.bucket}`] : []),
     ...p.dimensions.map((d) => `${LEAD_DIMENSION_SQL[d]} AS ${d}`),
   ];
   const where = [cond, `${time} >= ${per.lo}`, `${time} < ${per.hi}`, leadFilters(sql, p)];
   if (m.where) where.push(m.where);
   const group = keys.length > 0 ? `GROUP BY ${keys.map((_, i) => i + 1).join(', ')}` : '';
-  return `SELECT ${[...keys, `${m.agg} AS v`].join(', ')} FROM leadhouse.leads l WHERE ${where.join(' AND ')} ${group}`;
+  const inner = `SELECT ${[...keys, `${m.agg} AS v`].join(', ')} FROM leadhouse.leads l WHERE ${where.join(' AND ')} ${group}`;
+  if (!p.bucket) return inner;
+  const outer = [
+    `to_char(q.${p.bucket}, '${BUCKET_FORMAT[p.bucket]}') AS ${p.bucket}`,
+    ...p.dimensions.map((d) => `q.${d}`),
+    'q.v',
+  ];
+  return `SELECT ${outer.join(', ')} FROM (${inner}) q`;
 }
 
 const DIGITS: Record<Unit, number> = { count: 0, currency: 2, ratio: 6, days: 2 };

@@ -19,6 +19,8 @@ export interface Period {
   hi: string;
   /** The bucket label of a timestamptz expression. */
   bucket(ts: string, bucket: Bucket): string;
+  /** The bucket's first local instant (a timestamp): cheaper to group by than the label. */
+  trunc(ts: string, bucket: Bucket): string;
   /** `(SELECT … label, end_at)`: every bucket of the period with its end, capped at now. */
   bucketSeries(bucket: Bucket): string;
 }
@@ -42,6 +44,7 @@ export function period(sql: SqlParams, p: MetricParams): Period {
       return `((${to()}::date + 1)::timestamp AT TIME ZONE ${tz()})`;
     },
     bucket: (ts, b) => `to_char(${ts} AT TIME ZONE ${tz()}, '${BUCKET_FORMAT[b]}')`,
+    trunc: (ts, b) => `date_trunc('${b}', ${ts} AT TIME ZONE ${tz()})`,
     bucketSeries: (b) => `(
       SELECT to_char(d, '${BUCKET_FORMAT[b]}') AS label,
              least((max(d)::date + 1)::timestamp AT TIME ZONE ${tz()}, now()) AS end_at
