@@ -10,8 +10,8 @@
 #    leadhouse_bench_metrics, generated with `leadhouse demo --generate $LEADS` unless it already
 #    holds exactly $LEADS leads (re-runs skip the ~10 minutes of generation; FRESH=1 forces it).
 #    PGlite: $WORK/pglite-$PGLITE_LEADS, likewise; the generation is given PGLITE_LIMIT seconds
-#    (default 3600) and the benchmark then runs on whatever leads were committed (chunks of 50k);
-#    an existing folder is reused as it is (FRESH=1 to generate again).
+#    (default 3600); if it does not finish, PGlite is skipped (leads enter in time order, so a
+#    partial load lacks the recent months). An existing folder is reused (FRESH=1 to generate again).
 # 3. Waits until the machine is quiet (1-minute load < QUIET_LOAD, default 0.3; at most
 #    QUIET_WAIT seconds), starts `leadhouse serve`, and runs bench/metrics-dashboard.ts for the
 #    first office (office_a) and for all offices: ITERATIONS sets (default 200; ITERATIONS_ALL for
@@ -87,7 +87,8 @@ generate() { # driver database leads limit-seconds
   local t1; t1=$(date +%s.%N)
   printf '{"driver":"%s","requested":%s,"rc":%s,"seconds":%.1f,"load_before":%s}\n' \
     "$driver" "$leads" "$rc" "$(echo "$t1 - $t0" | bc)" "$load" > "$WORK/gen-$driver.json"
-  [ "$rc" = 0 ] || echo "generation stopped (rc $rc): benchmarking the committed chunks" >&2
+  # leads enter in index order, so a cut generation lacks the recent months the dashboard reads
+  [ "$rc" = 0 ] || { echo "generation stopped (rc $rc): no benchmark on a partial data set" >&2; return 1; }
 }
 
 dataset() { # driver database -> $WORK/dataset-<driver>.json
@@ -143,7 +144,7 @@ for driver in $DRIVERS; do
     # a folder from an earlier (possibly time-limited) generation is reused as it is
     if [ -n "${FRESH:-}" ] || [ ! -d "$database" ]; then
       rm -rf "$database" "$database.lock"
-      generate pglite "$database" "$want" "$PGLITE_LIMIT"
+      generate pglite "$database" "$want" "$PGLITE_LIMIT" || { rm -rf "$database"; continue; }
     fi
   fi
   dataset "$driver" "$database"
