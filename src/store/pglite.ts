@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { err, ok, type Result } from '../core/result.js';
 import {
@@ -50,6 +51,9 @@ export async function openPglite(opts: PgliteOptions): Promise<Result<Db, string
     release();
     return err(`cannot open the embedded database in ${opts.dir}: ${(e as Error).message}`);
   }
+  // PostgreSQL spills big sorts and hashes to base/pgsql_tmp; PGlite's file system does not create
+  // the folder on demand ("could not create temporary file", seen recomputing 50k leads at once).
+  if (!inMemory) mkdirSync(join(opts.dir, 'base', 'pgsql_tmp'), { recursive: true });
 
   const wrap = (c: PGlite | Transaction): Queryable => ({
     async query<R>(sql: string | Statement, params?: readonly unknown[]): Promise<QueryResult<R>> {
