@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { nocrmSource, type SourceConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
+import { writeGoals } from '../../demo/bulk/reference.js';
 import { runGenerate } from '../../demo/bulk/runGenerate.js';
 import { LiveSimulator, type OfficeSpec, seedHistory } from '../../demo/simulator.js';
 import { syncDemoSteps } from '../../demo/syncDemoSteps.js';
@@ -99,6 +100,10 @@ export function registerDemo(program: Command): void {
           });
           process.stdout.write(`  seeded: ${r.ok} stored, ${r.failed} failed\n`);
         }
+        // Goals from the demo's own figures (last year's monthly average + 10 %), so goal progress
+        // has something to show; a user's own goals are never touched.
+        const goals = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM leadhouse.goals');
+        if ((goals.rows[0]?.n ?? 0) === 0) await writeGoals(db, new Date());
         let sim: LiveSimulator | undefined;
         if (opts.simulate) {
           sim = new LiveSimulator({
