@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { cli } from './helpers/cli.js';
 
 const MAIN = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'leadhouse-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: '', ...env },
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function configFile(text: string): string {
   const p = join(dir, `c${Math.random().toString(36).slice(2)}.yaml`);

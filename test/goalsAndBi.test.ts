@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,20 +6,11 @@ import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { grantBiRole } from '../src/metrics/grantBiRole.js';
 import { testApp } from './helpers/app.js';
+import { cli } from './helpers/cli.js';
 import { testDrivers } from './helpers/testDb.js';
 
-const MAIN = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'leadhouse-goals-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: '', ...env },
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const file = (name: string, text: string) => {
   const p = join(dir, name);

@@ -5,7 +5,6 @@
  * status is closed), and the partial indexes of migration 0003 repeat these predicates verbatim
  * so the planner can use them: change them together.
  */
-import { CLOSED_STATUSES_SQL } from '../projections/projectLeads.js';
 
 /** The lead is not deleted: deleted leads count only in `leads_deleted`. */
 export const LIVE = 'l.deleted_at IS NULL';
@@ -13,8 +12,6 @@ export const LIVE = 'l.deleted_at IS NULL';
 export const IS_CLOSED = 'l.close_time IS NOT NULL';
 /** Its current status is open (anything but closed, or none). */
 export const IS_OPEN = 'l.close_time IS NULL';
-/** The statuses that close a lead, as an SQL list. */
-export const CLOSED_LIST = CLOSED_STATUSES_SQL;
 export const IS_WON = `l.status = 'won'`;
 /** Status category: won | lost | cancelled | open. */
 export const STATUS_CATEGORY = `CASE WHEN l.status = 'won' THEN 'won' WHEN l.status = 'lost' THEN 'lost'

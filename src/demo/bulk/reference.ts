@@ -1,4 +1,5 @@
 import type { Db } from '../../store/db.js';
+import { writeOfficeSteps } from '../syncDemoSteps.js';
 import { BULK_OFFICES } from './offices.js';
 
 /** The three offices' pipeline and ordered steps, as an API sync of `/pipelines` and `/steps` writes them. */
@@ -12,20 +13,7 @@ export async function writeStages(db: Db): Promise<void> {
          ON CONFLICT (source_id, pipeline_id) DO UPDATE SET name = excluded.name, is_default = true, synced_at = now()`,
         [sourceId, pipelineId, office.pipeline],
       );
-      await tx.query(
-        `INSERT INTO leadhouse.stages (source_id, step_id, name, position, pipeline_id, pipeline, synced_at)
-         SELECT $1, i, n, pos, $5, $6, now() FROM unnest($2::bigint[], $3::text[], $4::int[]) AS u(i, n, pos)
-         ON CONFLICT (source_id, step_id) DO UPDATE SET name = excluded.name, position = excluded.position,
-           pipeline_id = excluded.pipeline_id, pipeline = excluded.pipeline, synced_at = now()`,
-        [
-          sourceId,
-          office.steps.map((s) => s.id),
-          office.steps.map((s) => s.name),
-          office.steps.map((s) => s.position),
-          pipelineId,
-          office.pipeline,
-        ],
-      );
+      await writeOfficeSteps(tx, sourceId, office, pipelineId);
     }
   });
 }
